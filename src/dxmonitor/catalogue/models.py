@@ -1,0 +1,78 @@
+"""Stored catalogue: units, indicators, datasets and rounds. The YAML files are the source; these rows mirror them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+
+
+class Unit(models.Model):
+    code = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=255)
+    short_name = models.CharField(max_length=128)
+    kind = models.CharField(max_length=32)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    groups = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="members")
+    aliases = models.JSONField(default=list, blank=True)
+    communes = models.PositiveIntegerField(null=True, blank=True)
+    valid_from = models.DateField(default=date(2000, 1, 1))
+    valid_to = models.DateField(null=True, blank=True)
+    successors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    code = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=16)
+    direction = models.CharField(max_length=8, default="higher")
+    decimals = models.PositiveSmallIntegerField(default=0)
+    spec = models.JSONField(default=dict, help_text="the indicator as the catalogue YAML defines it")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class Dataset(models.Model):
+    code = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=255)
+    indicators = models.ManyToManyField(Indicator, related_name="datasets")
+    spec = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Round(models.Model):
+    """A reporting round: `2022-06` is "tháng 6/2022", reported in the following month."""
+
+    code = models.CharField(max_length=7, unique=True)
+    name = models.CharField(max_length=64)
+    baseline = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    report_number = models.CharField(max_length=32, blank=True, default="", help_text="e.g. 02/BC-STTTT")
+    report_date = models.DateField(null=True, blank=True, help_text="the date the report is issued")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def effective_baseline(self) -> Round | None:
+        """The round this one is compared with: the one chosen, else the latest before it."""
+        if self.baseline_id:
+            return self.baseline
+        return Round.objects.filter(code__lt=self.code).order_by("-code").first()

@@ -1,0 +1,120 @@
+"""The catalogue's YAML schema: plain typed objects, checked when loaded, free of Django."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CODE_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
+UNIT_CODE_PATTERN = r"^[A-Z][A-Z0-9_.-]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Target(Strict):
+    """A target an indicator is measured against, with the text that sets it."""
+
+    op: Literal[">=", "<="]
+    value: Decimal
+    source: str = Field(min_length=3)
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    def applies_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    def is_met(self, value: Decimal) -> bool:
+        return value >= self.value if self.op == ">=" else value <= self.value
+
+
+class Derivation(Strict):
+    """How a derived indicator is computed: a ratio of two others, a unit attribute, or a sum of parts."""
+
+    numerator: str | None = None
+    denominator: str | None = None
+    scale: Decimal = Decimal(100)
+    unit_attribute: Literal["communes"] | None = None
+
+    @model_validator(mode="after")
+    def one_formula(self) -> Derivation:
+        ratio = self.numerator is not None and self.denominator is not None
+        if ratio == (self.unit_attribute is not None):
+            raise ValueError("give either numerator and denominator, or unit_attribute")
+        return self
+
+
+class Indicator(Strict):
+    code: str = Field(pattern=CODE_PATTERN)
+    name: str = Field(min_length=3)
+    label: str = Field(min_length=1, description="short column heading")
+    description: str = Field(min_length=10)
+    kind: Literal["percent", "count", "amount"]
+    direction: Literal["higher", "lower"] = "higher"
+    decimals: int = Field(ge=0, le=4)
+    disaggregation: dict[str, dict[str, str]] = Field(default_factory=dict)
+    derived: Derivation | None = None
+    cumulative: bool = False
+    moves_monthly: bool = False
+    targets: list[Target] = Field(default_factory=list)
+
+    def target_on(self, day: date) -> Target | None:
+        return next((t for t in self.targets if t.applies_on(day)), None)
+
+    def category_label(self, category: str) -> str:
+        """ "severity=cao" → "Cao"; "" → "". """
+        dim, _, member = category.partition("=")
+        return self.disaggregation.get(dim, {}).get(member, member)
+
+
+class Dataset(Strict):
+    code: str = Field(pattern=CODE_PATTERN)
+    name: str
+    indicators: list[str] = Field(min_length=1)
+    units: list[str] = Field(min_length=1, description="unit or group codes, in report order")
+    window: Literal["day", "month", "year_to_date", "cumulative", "report_date"]
+    window_note: str = ""
+
+
+UnitKind = Literal[
+    "province", "department", "district", "commune", "hamlet", "branch",
+    "party", "mass_org", "armed", "company", "group", "other",
+]
+
+
+class Unit(Strict):
+    code: str = Field(pattern=UNIT_CODE_PATTERN)
+    name: str = Field(min_length=2)
+    short_name: str = Field(min_length=2)
+    kind: UnitKind
+    parent: str | None = None
+    groups: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+    communes: int | None = Field(default=None, ge=0)
+    valid_from: date = date(2000, 1, 1)
+    valid_to: date | None = None
+    successors: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def dates_in_order(self) -> Unit:
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+
+class IndicatorFile(Strict):
+    indicators: list[Indicator]
+
+
+class DatasetFile(Strict):
+    datasets: list[Dataset]
+
+
+class UnitFile(Strict):
+    units: list[Unit]

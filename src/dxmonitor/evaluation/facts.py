@@ -1,0 +1,61 @@
+"""Plain facts of a round, the input of every evaluation: no Django here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dxmonitor.intake.windows import Window
+
+Key = tuple[str, str, str]  # indicator, unit, category
+
+
+@dataclass(frozen=True)
+class Fact:
+    indicator: str
+    unit: str
+    category: str
+    window: Window
+    value: Decimal
+    computed: bool = False
+
+    @property
+    def key(self) -> Key:
+        return self.indicator, self.unit, self.category
+
+
+@dataclass(frozen=True)
+class PrintedFact:
+    """A figure an issued report printed: `measure` is printed, printed_change or printed_change_pct."""
+
+    indicator: str
+    unit: str
+    category: str
+    window: Window
+    measure: str
+    value: Decimal
+    source_ref: str = ""
+
+
+@dataclass
+class RoundFacts:
+    code: str
+    name: str
+    facts: list[Fact] = field(default_factory=list)
+    printed: list[PrintedFact] = field(default_factory=list)
+
+    def by_key(self) -> dict[Key, list[Fact]]:
+        grouped: dict[Key, list[Fact]] = defaultdict(list)
+        for fact in self.facts:
+            grouped[fact.key].append(fact)
+        return grouped
+
+    def main(self) -> dict[Key, Fact]:
+        """The figure that stands for each key in this round: the latest as-of day, then the longest window."""
+        return {key: pick_main(facts) for key, facts in self.by_key().items()}
+
+
+def pick_main(facts: Iterable[Fact]) -> Fact:
+    return max(facts, key=lambda f: (f.window.end, f.window.start is None, -(f.window.start or f.window.end).toordinal()))

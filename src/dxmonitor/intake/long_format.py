@@ -1,0 +1,110 @@
+"""The long import format: one value a row, headers in Vietnamese or English (PRODUCT.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dxmonitor.intake.names import fold_diacritics, normalise
+from dxmonitor.intake.reading import Sheet
+from dxmonitor.problems import Location, Problem, error
+
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "unit": ("don_vi", "unit", "ten_don_vi"),
+    "indicator": ("chi_tieu", "indicator", "ma_chi_tieu"),
+    "value": ("gia_tri", "value", "so_lieu"),
+    "category": ("phan_loai", "category"),
+    "as_of": ("ngay_so_lieu", "as_of"),
+    "note": ("ghi_chu", "note"),
+    "measure": ("dai_luong", "measure"),
+}
+REQUIRED = ("unit", "indicator", "value")
+HEADER_SEARCH_ROWS = 20
+
+
+@dataclass(frozen=True)
+class LongRecord:
+    """One row of a long file, cells still as written."""
+
+    location: Location
+    columns: dict[str, str]  # field → column label, for messages
+    unit: str
+    indicator: str
+    value: object
+    category: str
+    as_of: object
+    note: str
+    measure: str
+
+    def at(self, field: str) -> Location:
+        loc = self.location
+        return Location(loc.file, loc.sheet, loc.row, self.columns.get(field, ""), field)
+
+
+def _field_of(header: object) -> str | None:
+    if header is None:
+        return None
+    key = fold_diacritics(normalise(str(header))).replace(" ", "_")
+    return next((f for f, names in FIELD_NAMES.items() if key in names), None)
+
+
+def _text(cell: object) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
+    """The header row's position in `sheet.rows` and the column index of each field, if the sheet has one."""
+    for position, (_, cells) in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        fields: dict[str, int] = {}
+        for index, cell in enumerate(cells):
+            name = _field_of(cell)
+            if name and name not in fields:
+                fields[name] = index
+        if all(f in fields for f in REQUIRED):
+            return position, fields
+    return None
+
+
+def read_long(sheets: list[Sheet]) -> tuple[list[LongRecord], list[Problem]]:
+    """Rows of every sheet that carries the long header; an error if none does."""
+    records: list[LongRecord] = []
+    problems: list[Problem] = []
+    found = False
+    for sheet in sheets:
+        header = find_header(sheet)
+        if header is None:
+            continue
+        found = True
+        position, fields = header
+        columns = {f: sheet.column_label(i) for f, i in fields.items()}
+        for number, cells in sheet.rows[position + 1:]:
+            if all(_text(c) == "" for c in cells):
+                continue
+
+            def cell(name: str, cells: list[object] = cells) -> object:
+                index = fields.get(name)
+                return cells[index] if index is not None and index < len(cells) else None
+
+            records.append(LongRecord(
+                location=Location(file=sheet.file, sheet=sheet.name, row=number),
+                columns=columns,
+                unit=_text(cell("unit")),
+                indicator=_text(cell("indicator")),
+                value=cell("value"),
+                category=_text(cell("category")),
+                as_of=cell("as_of"),
+                note=_text(cell("note")),
+                measure=_text(cell("measure")),
+            ))
+    if not found:
+        file = sheets[0].file if sheets else ""
+        problems.append(error(
+            Location(file=file),
+            "không tìm thấy dòng tiêu đề có các cột don_vi, chi_tieu, gia_tri (hoặc unit, indicator, value)"
+            + (" trong các sheet: " + ", ".join(s.name for s in sheets) if any(s.name for s in sheets) else ""),
+            "no header row with the columns don_vi, chi_tieu, gia_tri (or unit, indicator, value)",
+        ))
+    return records, problems

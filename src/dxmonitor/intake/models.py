@@ -1,0 +1,84 @@
+"""Stored figures: values of a round, their history, and the figures an issued report printed."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from dxmonitor.catalogue.models import Indicator, Round, Unit
+
+
+class Source(models.TextChoices):
+    FILE = "file", "Tệp"
+    FORM = "form", "Biểu mẫu"
+    API = "api", "API"
+    COMPUTED = "computed", "Tính toán"
+
+
+class Value(models.Model):
+    """(indicator, unit, round, category, window) → number. `window` is a Window key: "2022-07-16" or "a/b"."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="values")
+    category = models.CharField(max_length=64, blank=True, default="")
+    window = models.CharField(max_length=32)
+    value = models.DecimalField(max_digits=24, decimal_places=6)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.FILE)
+    source_ref = models.CharField(max_length=255, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+    updated_by = models.CharField(max_length=150, blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "indicator", "unit", "category", "window"], name="one_value_per_key")
+        ]
+        indexes = [models.Index(fields=["round", "indicator"])]
+
+    def __str__(self) -> str:
+        return f"{self.round.code} {self.indicator.code} {self.unit.code} {self.category} = {self.value}"
+
+
+class ValueChange(models.Model):
+    """One change of a value: who, when, how, old and new. Kept when the value itself is replaced."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=64, blank=True, default="")
+    window = models.CharField(max_length=32)
+    old_value = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    new_value = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    source_ref = models.CharField(max_length=255, blank=True, default="")
+    changed_by = models.CharField(max_length=150, blank=True, default="")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+
+class Measure(models.TextChoices):
+    PRINTED = "printed", "Số đã in"
+    PRINTED_CHANGE = "printed_change", "Mức thay đổi đã in"
+    PRINTED_CHANGE_PCT = "printed_change_pct", "Tỷ lệ thay đổi đã in"
+
+
+class PrintedFigure(models.Model):
+    """A figure an issued report printed (a total, a derived rate, a change), kept to check it against ours."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="printed_figures")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=64, blank=True, default="")
+    window = models.CharField(max_length=32)
+    measure = models.CharField(max_length=24, choices=Measure.choices)
+    value = models.DecimalField(max_digits=24, decimal_places=6)
+    source_ref = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "indicator", "unit", "category", "window", "measure"],
+                                    name="one_printed_figure_per_key")
+        ]

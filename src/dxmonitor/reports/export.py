@@ -1,0 +1,102 @@
+"""Every value of a round with its evaluation, as CSV, JSON or XLSX (columns fixed by PRODUCT.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import Workbook
+
+from dxmonitor.evaluation.context import RoundContext
+from dxmonitor.evaluation.rules import change, verdict
+
+COLUMNS = ["round", "dataset", "indicator", "unit_code", "unit_name", "category", "value", "as_of", "target",
+           "verdict", "baseline_value", "change"]
+FORMATS = ("csv", "json", "xlsx")
+
+
+def plain(value: Decimal | None) -> str:
+    """A plain number with a dot decimal and no trailing zeros: 92.36, 1767, -3.4."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    return text if text != "-0" else "0"
+
+
+def export_rows(ctx: RoundContext) -> list[dict[str, str]]:
+    """One row per figure of the round (entered and derived), in the catalogue's dataset order."""
+    datasets = {}
+    for ds in ctx.catalogue.datasets.values():
+        for code in ds.indicators:
+            for unit in [*ds.units, ctx.whole]:
+                datasets.setdefault((code, unit), ds.code)
+    rows = []
+    for fact in ctx.current.facts:
+        ind = ctx.indicator(fact.indicator)
+        main = ctx.main.get(fact.key)
+        is_main = main is not None and main.window == fact.window
+        ev = ctx.evaluations.get(fact.key) if is_main else None
+        target = ind.target_on(fact.window.end)
+        base = ev.baseline if ev else None
+        rows.append({
+            "round": ctx.current.code,
+            "dataset": datasets.get((fact.indicator, fact.unit), ""),
+            "indicator": fact.indicator,
+            "unit_code": fact.unit,
+            "unit_name": ctx.unit(fact.unit).name,
+            "category": fact.category,
+            "value": plain(fact.value),
+            "as_of": fact.window.key,
+            "target": plain(target.value) if target else "",
+            "verdict": verdict(ind, fact.value, fact.window) or "",
+            "baseline_value": plain(base),
+            "change": plain(change(fact.value, base)),
+        })
+    return rows
+
+
+def _safe(cell: str) -> str:
+    """Neutralise spreadsheet formula injection: a cell may not start with = + - @ unless it is a number."""
+    if cell and cell[0] in "=+-@\t\r":
+        try:
+            Decimal(cell)
+        except ArithmeticError:
+            return "'" + cell
+    return cell
+
+
+def write_export(rows: list[dict[str, str]], fmt: str, out: Path | IO[str]) -> None:
+    if fmt == "json":
+        text = json.dumps(rows, ensure_ascii=False, indent=1)
+        _write_text(out, text + "\n")
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: _safe(v) for k, v in row.items()} for row in rows)
+        _write_text(out, buffer.getvalue())
+    elif fmt == "xlsx":
+        if not isinstance(out, Path):
+            raise ValueError("xlsx needs a file")
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "so_lieu"
+        sheet.append(COLUMNS)
+        numeric = {"value", "target", "baseline_value", "change"}
+        for row in rows:
+            cells: list[Any] = [float(row[c]) if c in numeric and row[c] else _safe(row[c]) for c in COLUMNS]
+            sheet.append(cells)
+        workbook.save(out)
+    else:
+        raise ValueError(fmt)
+
+
+def _write_text(out: Path | IO[str], text: str) -> None:
+    if isinstance(out, Path):
+        out.write_text(text, encoding="utf-8")
+    else:
+        out.write(text)

@@ -1,0 +1,80 @@
+"""The sentences under a table: trends of the whole, units below target, the best and the worst."""
+
+from __future__ import annotations
+
+from dxmonitor.catalogue.schema import Indicator
+from dxmonitor.evaluation.formats import figure, window_text
+from dxmonitor.evaluation.rules import Evaluation, at_best, below_target, top
+from dxmonitor.evaluation.context import RoundContext
+from dxmonitor.reports.outline import Finding
+from dxmonitor.reports.tables import category_label
+
+
+def _name(ind: Indicator, category: str) -> str:
+    text = ind.name[0].lower() + ind.name[1:]
+    return text + (f" ({category_label(ind, category)})" if category else "")
+
+
+def _listed(ctx: RoundContext, evaluations: list[Evaluation]) -> str:
+    return ", ".join(f"{ctx.unit(e.unit).short_name} ({figure(e.value, e.indicator.kind, e.indicator.decimals)})"
+                     for e in evaluations)
+
+
+def _column(ctx: RoundContext, dataset: str, ind: Indicator, category: str) -> list[Evaluation]:
+    units = ctx.dataset(dataset).units
+    return [ev for u in units if (ev := ctx.evaluations.get((ind.code, u, category))) and ev.value is not None]
+
+
+def finding_text(finding: Finding, dataset: str, ctx: RoundContext) -> str | None:
+    """One finding as a sentence, or None when there is nothing to say."""
+    ind = ctx.indicator(finding.indicator)
+    column = _column(ctx, dataset, ind, finding.category)
+    units = [e.unit for e in column if e.unit != ctx.whole]
+    fmt = lambda v: figure(v, ind.kind, ind.decimals)  # noqa: E731
+    name = _name(ind, finding.category)
+    if finding.kind == "trend":
+        now = ctx.main.get((ind.code, ctx.whole, finding.category))
+        value = ctx.total(ind.code, finding.category, units)
+        if value is None:
+            return None
+        when = f" ({window_text(now.window)})" if now else ""
+        before = ctx.total(ind.code, finding.category, units, baseline=True) if ctx.baseline else None
+        if before is None:
+            return f"Toàn tỉnh, {name} đạt {fmt(value)}{when}."
+        was = ctx.baseline_main.get((ind.code, ctx.whole, finding.category))
+        then = f" ({window_text(was.window)})" if was else ""
+        if fmt(before) == fmt(value):
+            return f"Toàn tỉnh, {name} giữ nguyên ở mức {fmt(value)}{when} so với kỳ trước."
+        word = "tăng" if value > before else "giảm"
+        return f"Toàn tỉnh, {name} {word} từ {fmt(before)}{then} lên {fmt(value)}{when}." if word == "tăng" else \
+            f"Toàn tỉnh, {name} {word} từ {fmt(before)}{then} xuống {fmt(value)}{when}."
+    rows = [e for e in column if e.unit != ctx.whole]
+    if finding.kind == "below_target":
+        target = next((e.target for e in rows if e.target), None)
+        if target is None:
+            return None
+        goal = f"{target.op.replace('>=', '≥').replace('<=', '≤')} {fmt(target.value)}"
+        missing = below_target(rows)
+        if not missing:
+            return f"Tất cả {len(rows):02d} đơn vị đều đạt chỉ tiêu {name} ({goal})."
+        return (f"{len(missing):02d}/{len(rows):02d} đơn vị chưa đạt chỉ tiêu {name} ({goal}), "
+                f"cần tập trung rà soát, khắc phục: {_listed(ctx, missing)}.")
+    if finding.kind in ("top", "bottom"):
+        ranked = top(rows, len(rows), ctx.kinds)
+        if finding.kind == "bottom":
+            ranked = ranked[::-1]
+        chosen = ranked[:finding.n]
+        if not chosen:
+            return None
+        lower = ind.direction == "lower"
+        word = "cao nhất" if (finding.kind == "top") != lower else "thấp nhất"
+        tail = ", cần sớm khắc phục" if finding.kind == "bottom" else ""
+        return f"{len(chosen):02d} đơn vị có {name} {word}{tail}: {_listed(ctx, chosen)}."
+    best, reached = at_best(rows, ctx.kinds)
+    if best is None:
+        return None
+    ranked_rows = [e for e in rows if ctx.kinds.get(e.unit) not in ("other", "group", "province")]
+    if len(reached) == len(ranked_rows):
+        return f"Tất cả {len(reached):02d} đơn vị đều đạt {fmt(best)} về {name}."
+    listed = ", ".join(ctx.unit(e.unit).short_name for e in reached)
+    return f"Đơn vị đạt mức cao nhất về {name} ({fmt(best)}): {listed}."

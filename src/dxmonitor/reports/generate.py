@@ -1,0 +1,88 @@
+"""Generate a round's report files: build the document once, render it in each asked format."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+
+from dxmonitor.catalogue.current import get_catalogue
+from dxmonitor.catalogue.models import Round
+from dxmonitor.intake.queries import round_facts
+from dxmonitor.evaluation.context import RoundContext
+from dxmonitor.reports.files import report_path
+from dxmonitor.reports.outline import load_outline
+from dxmonitor.reports.model import Document, Issuer
+
+
+class ReportError(Exception):
+    def __init__(self, vi: str, en: str):
+        super().__init__(en)
+        self.vi = vi
+        self.en = en
+
+
+def _render_docx(doc: Document, path: Path) -> Path:
+    from dxmonitor.reports.render_docx import render_docx
+
+    return render_docx(doc, path)
+
+
+def _render_html(doc: Document, path: Path) -> Path:
+    from dxmonitor.reports.render_html import render_html
+
+    return render_html(doc, path)
+
+
+def _render_pdf(doc: Document, path: Path) -> Path:
+    from dxmonitor.reports.render_pdf import render_pdf
+
+    with tempfile.TemporaryDirectory() as tmp:
+        docx = _render_docx(doc, Path(tmp) / (path.stem + ".docx"))
+        return render_pdf(docx, path)
+
+
+RENDERERS: dict[str, Callable[[Document, Path], Path]] = {
+    "docx": _render_docx, "html": _render_html, "pdf": _render_pdf,
+}
+
+
+def issuer_from_settings() -> Issuer:
+    return Issuer(**settings.REPORT_ISSUER)
+
+
+def round_context(round_: Round, baseline: Round | None) -> RoundContext:
+    return RoundContext.build(get_catalogue(), round_facts(round_), round_facts(baseline) if baseline else None)
+
+
+def build_document(round_code: str, baseline_code: str | None = None, number: str | None = None,
+                   issued_on: date | None = None) -> Document:
+    from dxmonitor.reports.statistics import build_report
+
+    round_ = Round.objects.filter(code=round_code).first()
+    if round_ is None:
+        raise ReportError(f"không có kỳ báo cáo '{round_code}'", f"no round '{round_code}'")
+    if baseline_code:
+        baseline = Round.objects.filter(code=baseline_code).first()
+        if baseline is None:
+            raise ReportError(f"không có kỳ so sánh '{baseline_code}'", f"no baseline round '{baseline_code}'")
+    else:
+        baseline = round_.effective_baseline()
+    issuer = issuer_from_settings()
+    number = number or round_.report_number or f"      /BC-{issuer.agency_short}"
+    return build_report(load_outline(), round_context(round_, baseline), issuer, number,
+                        issued_on or round_.report_date or date.today())
+
+
+def generate(round_code: str, formats: list[str], out_dir: Path, **options: object) -> list[Path]:
+    """Write the report of `round_code` into `out_dir` in each format; return the files written."""
+    unknown = [f for f in formats if f not in RENDERERS]
+    if unknown:
+        raise ReportError(f"định dạng không hỗ trợ: {', '.join(unknown)} (dùng docx, html, pdf)",
+                          f"unsupported format(s): {', '.join(unknown)} (use docx, html, pdf)")
+    doc = build_document(round_code, **options)  # type: ignore[arg-type]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [RENDERERS[fmt](doc, report_path(out_dir, round_code, fmt)) for fmt in formats]

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.progress import Progress
+
+from dxmonitor.catalogue.current import get_catalogue
+from dxmonitor.catalogue.models import Round
+from dxmonitor.demo.loading import demo_rounds
+from dxmonitor.intake.planning import plan_files
+from dxmonitor.intake.store import apply_plan
+from dxmonitor.reports.generate import ReportError, generate
+
+
+class Command(BaseCommand):
+    help = "Chạy bản trình diễn Bình Phước 2022 / run the Bình Phước 2022 demo: init, import, report, serve"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="không chạy máy chủ web sau khi xong")
+        parser.add_argument("--out", type=Path, default=None, help="thư mục báo cáo (mặc định out/)")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        out: Path = options["out"] or settings.REPORTS_DIR
+        rounds = demo_rounds()
+        with Progress(transient=False) as progress:
+            task = progress.add_task("Demo", total=len(rounds) + 3)
+            progress.update(task, description="Khởi tạo CSDL / init")
+            call_command("init", stdout=self.stdout)
+            progress.advance(task)
+            for demo in rounds:
+                progress.update(task, description=f"Nhập kỳ / import {demo.code}")
+                plan = plan_files([demo.file], demo.code, get_catalogue())
+                if not plan.ok:
+                    raise CommandError("\n".join(str(p) for p in plan.errors))
+                summary = apply_plan(plan, user="demo")
+                Round.objects.filter(code=demo.code).update(report_number=demo.report_number,
+                                                            report_date=demo.report_date)
+                progress.console.print(f"Kỳ {demo.code}: {summary.line()}, {len(plan.warnings)} cảnh báo / warnings")
+                progress.advance(task)
+            latest = rounds[-1].code
+            progress.update(task, description=f"Báo cáo / report {latest} (DOCX, HTML)")
+            written = generate(latest, ["docx", "html"], out)
+            progress.advance(task)
+            progress.update(task, description=f"Báo cáo / report {latest} (PDF, LibreOffice)")
+            try:
+                written += generate(latest, ["pdf"], out)
+            except ReportError as exc:
+                progress.console.print(f"[yellow]Không xuất được PDF: {exc.vi} / no PDF: {exc.en}[/yellow]")
+            progress.advance(task)
+        for path in written:
+            self.stdout.write(f"  {path}")
+        if not options["no_serve"]:
+            call_command("serve", host=options["host"], port=options["port"])

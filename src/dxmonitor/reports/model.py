@@ -1,0 +1,79 @@
+"""The report as a document model, built once and rendered by the DOCX, HTML and PDF renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+Align = Literal["left", "center", "right"]
+RowStyle = Literal["data", "total", "group", "change"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    align: Align = "center"
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: list[Cell]
+    style: RowStyle = "data"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A real table: header rows (with spans), then body rows."""
+
+    header: list[list[Cell]]
+    body: list[Row]
+    caption: str = ""
+    widths: list[float] = field(default_factory=list)  # relative column widths
+
+    @property
+    def column_count(self) -> int:
+        return sum(c.colspan for c in self.header[0]) if self.header else len(self.body[0].cells)
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    style: Literal["body", "bullet", "note", "lead"] = "body"
+
+
+Block = Heading | Paragraph | Table
+
+
+@dataclass(frozen=True)
+class Issuer:
+    parent_agency: str
+    agency: str
+    agency_short: str
+    place: str
+    signer_title: str
+    signer_name: str
+    recipients: list[str]
+    agency_name: str = ""  # the agency as written in running text: "Sở Thông tin và Truyền thông"
+
+
+@dataclass
+class Document:
+    issuer: Issuer
+    number: str  # "02/BC-STTTT"
+    issued_on: date
+    title: str  # "BÁO CÁO CHUYÊN ĐỀ"
+    subtitle: str  # "Tình hình chuyển đổi số tháng 6/2022"
+    blocks: list[Block] = field(default_factory=list)
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]

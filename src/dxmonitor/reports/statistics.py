@@ -1,0 +1,66 @@
+"""Assemble a round's report: header, opening, the statistics sections of the outline, closing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dxmonitor.evaluation.formats import window_text
+from dxmonitor.evaluation.context import RoundContext
+from dxmonitor.reports.findings import finding_text
+from dxmonitor.reports.outline import FiguresBlock, Outline, UnitTableBlock, WindowTableBlock
+from dxmonitor.reports.model import Block, Document, Heading, Issuer, Paragraph, Table
+from dxmonitor.reports.tables import figures_table, unit_table, window_table
+
+
+def _as_of_note(table_block: UnitTableBlock, ctx: RoundContext) -> Paragraph | None:
+    codes = {c.indicator for c in table_block.columns}
+    units = set(ctx.dataset(table_block.dataset).units)
+    windows = {f.window for f in ctx.main.values() if f.indicator in codes and f.unit in units and not f.computed}
+    if len(windows) != 1:
+        return None
+    return Paragraph(f"Số liệu {window_text(windows.pop())}:", style="note")
+
+
+def section_blocks(blocks: list[FiguresBlock | UnitTableBlock | WindowTableBlock], ctx: RoundContext) -> list[Block]:
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, FiguresBlock):
+            table = figures_table(block, ctx)
+            if table:
+                out.append(table)
+            continue
+        table = unit_table(block, ctx) if isinstance(block, UnitTableBlock) else window_table(block, ctx)
+        if table is None:
+            continue
+        note = _as_of_note(block, ctx) if isinstance(block, UnitTableBlock) else None
+        out += [note, table] if note else [table]
+        sentences = [finding_text(f, block.dataset, ctx) for f in getattr(block, "findings", [])]
+        sentences = [s for s in sentences if s]
+        if sentences:
+            out.append(Paragraph("Nhận xét:", style="lead"))
+            out += [Paragraph(f"- {s}", style="bullet") for s in sentences]
+    return out
+
+
+def build_report(outline: Outline, ctx: RoundContext, issuer: Issuer, number: str, issued_on: date,
+                 editorial: list[Block] | None = None) -> Document:
+    """The whole document for the round in `ctx`."""
+    name = ctx.current.name
+    doc = Document(issuer, number, issued_on, outline.title, outline.subtitle.format(round_name=name))
+    agency = issuer.agency_name or issuer.agency
+    doc.blocks.append(Paragraph(" ".join(outline.opening.format(agency=agency, round_name=name).split())))
+    if editorial:
+        doc.blocks += editorial
+    doc.blocks.append(Heading("SỐ LIỆU THỐNG KÊ", level=1))
+    number_ = 0
+    for section in outline.sections:
+        blocks = section_blocks(section.blocks, ctx)
+        if not any(isinstance(b, Table) for b in blocks):
+            continue
+        number_ += 1
+        doc.blocks.append(Heading(f"{number_}. {section.heading}", level=2))
+        if section.intro:
+            doc.blocks.append(Paragraph(section.intro))
+        doc.blocks += blocks
+    doc.blocks.append(Paragraph(outline.closing.format(agency=agency)))
+    return doc

@@ -1,0 +1,193 @@
+"""Build the report's tables from a round's evaluated figures."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from dxmonitor.catalogue.schema import Indicator
+from dxmonitor.evaluation.formats import change_text, figure, window_heading, window_text
+from dxmonitor.evaluation.rules import change, relative_change, verdict
+from dxmonitor.evaluation.context import RoundContext
+from dxmonitor.reports.outline import Column, FiguresBlock, UnitTableBlock, WindowTableBlock
+from dxmonitor.reports.model import Cell, Row, Table
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+
+
+def expand(columns: list[Column], ctx: RoundContext) -> list[tuple[Column, Indicator, str]]:
+    """Each outline column as (column, indicator, category), one per category where asked."""
+    out = []
+    for col in columns:
+        ind = ctx.indicator(col.indicator)
+        if col.categories == "all":
+            for dim, members in ind.disaggregation.items():
+                out += [(col, ind, f"{dim}={m}") for m in members]
+        else:
+            out.append((col, ind, col.category))
+    return out
+
+
+def category_label(ind: Indicator, category: str) -> str:
+    return ind.category_label(category)
+
+
+def column_label(ind: Indicator, category: str, with_total_word: bool = False) -> str:
+    if category:
+        return category_label(ind, category)
+    return ("Tổng " + ind.label[0].lower() + ind.label[1:]) if with_total_word else ind.label
+
+
+def _fmt(ind: Indicator, value: Decimal | None) -> str:
+    return figure(value, ind.kind, ind.decimals)
+
+
+def _target_text(ind: Indicator, ctx: RoundContext) -> str:
+    window = next((f.window for f in ctx.main.values() if f.indicator == ind.code), None)
+    target = ind.target_on(window.end) if window else None
+    return "" if target is None else f"{target.op.replace('>=', '≥').replace('<=', '≤')} {_fmt(ind, target.value)}"
+
+
+def sub_headings(show: list[str], ind: Indicator, ctx: RoundContext) -> list[str]:
+    base = ctx.baseline.name if ctx.baseline else "kỳ trước"
+    names = {"value": "Kết quả", "baseline": f"Kỳ trước ({base})", "change": f"So với {base}",
+             "change_pct": f"Tỷ lệ thay đổi so với {base}", "verdict": f"So với chỉ tiêu ({_target_text(ind, ctx)})"}
+    return [names[s] for s in show]
+
+
+def cells_for(show: list[str], ind: Indicator, value: Decimal | None, base: Decimal | None, day_ok: bool,
+              ctx: RoundContext) -> list[Cell]:
+    window = next((f.window for f in ctx.main.values() if f.indicator == ind.code), None)
+    out = []
+    for s in show:
+        text = {
+            "value": lambda: _fmt(ind, value),
+            "baseline": lambda: _fmt(ind, base),
+            "change": lambda: change_text(change(value, base), ind.kind, ind.decimals),
+            "change_pct": lambda: change_text(relative_change(value, base), "percent", 2),
+            "verdict": lambda: (verdict(ind, value, window) or "") if day_ok else "",
+        }[s]()
+        out.append(Cell(text, align="right" if s in ("value", "baseline") and ind.kind != "percent" else "center"))
+    return out
+
+
+def visible(show: list[str], ctx: RoundContext) -> list[str]:
+    """Without a baseline round there is nothing to compare with: drop those columns."""
+    return show if ctx.baseline else [s for s in show if s not in ("baseline", "change", "change_pct")]
+
+
+def unit_table(block: UnitTableBlock, ctx: RoundContext) -> Table | None:
+    dataset = ctx.dataset(block.dataset)
+    columns = [(col.model_copy(update={"show": visible(col.show, ctx)}), ind, cat)
+               for col, ind, cat in expand(block.columns, ctx) if ctx.rows_of(dataset, [(ind.code, cat)])]
+    units = ctx.rows_of(dataset, [(i.code, c) for _, i, c in columns])
+    if block.total:  # the total row stands for the whole; it is not also a row of its own
+        units = [u for u in units if u != ctx.whole]
+    if not units:
+        return None
+    grouped = any(len(col.show) > 1 for col, _, _ in columns)
+    per_category = Counter(i.code for col, i, _ in columns if col.categories == "all")
+    span = 2 if grouped or per_category else 1
+    top: list[Cell] = [Cell("STT", rowspan=span), Cell("Đơn vị", rowspan=span)]
+    second: list[Cell] = []
+    for col, ind, cat in columns:
+        if col.categories == "all":
+            if not any(c.text == ind.label for c in top):
+                top.append(Cell(ind.label, colspan=per_category[ind.code] * len(col.show)))
+            second.append(Cell(category_label(ind, cat)))
+        elif len(col.show) > 1:
+            fact = ctx.main.get((ind.code, units[0], cat)) or ctx.main.get((ind.code, ctx.whole, cat))
+            when = f" ({window_text(fact.window)})" if fact else ""
+            top.append(Cell(column_label(ind, cat) + when, colspan=len(col.show)))
+            second += [Cell(t) for t in sub_headings(col.show, ind, ctx)]
+        else:
+            top.append(Cell(column_label(ind, cat, with_total_word=per_category[ind.code] > 0), rowspan=span))
+    header = [top, second] if second else [top]
+
+    body = []
+    for n, unit in enumerate(units, start=1):
+        row = [Cell(str(n)), Cell(ctx.unit(unit).name, align="left")]
+        for col, ind, cat in columns:
+            ev = ctx.evaluations.get((ind.code, unit, cat))
+            row += cells_for(col.show, ind, ev.value if ev else None, ev.baseline if ev else None, True, ctx)
+        body.append(Row(row))
+    if block.total and len(units) > 1:
+        row = [Cell("Tổng", colspan=2, bold=True)]
+        for col, ind, cat in columns:
+            value = ctx.total(ind.code, cat, units)
+            base = ctx.total(ind.code, cat, units, baseline=True) if ctx.baseline else None
+            row += cells_for(col.show, ind, value, base, True, ctx)
+        body.append(Row(row, style="total"))
+    if block.change_row and ctx.baseline:
+        row = [Cell(f"So với {ctx.baseline.name}", colspan=2, bold=True)]
+        for _, ind, cat in columns:
+            value = ctx.total(ind.code, cat, units)
+            base = ctx.total(ind.code, cat, units, baseline=True)
+            row.append(Cell(change_text(change(value, base), ind.kind, ind.decimals)))
+        body.append(Row(row, style="change"))
+    return Table(header, body)
+
+
+def figures_table(block: FiguresBlock, ctx: RoundContext) -> Table | None:
+    unit = block.unit or ctx.whole
+    block = block.model_copy(update={"show": visible(block.show, ctx)})
+    header = [[Cell("Chỉ tiêu"), *(Cell(t) for t in
+                                    ["Số liệu" if s == "value" else sub_headings([s], ctx.indicator(block.rows[0]),
+                                                                                 ctx)[0] for s in block.show])]]
+    body = []
+    for code in block.rows:
+        ind = ctx.indicator(code)
+        categories = [""] + [f"{d}={m}" for d, ms in ind.disaggregation.items() for m in ms]
+        for cat in categories:
+            facts = ctx.facts_of(code, unit, cat)
+            main = ctx.main.get((code, unit, cat))
+            for fact in facts or ([main] if main else []):
+                label = ind.name + (f" — {category_label(ind, cat)}" if cat else "") + f" ({window_text(fact.window)})"
+                base = ctx.evaluations[(code, unit, cat)].baseline if fact == main else None
+                body.append(Row([Cell(label, align="left"),
+                                 *cells_for(block.show, ind, fact.value, base, fact == main, ctx)]))
+    return Table(header, body, widths=[5] + [2] * len(block.show)) if body else None
+
+
+def window_table(block: WindowTableBlock, ctx: RoundContext) -> Table | None:
+    columns = expand(block.columns, ctx)
+    dataset = ctx.dataset(block.dataset)
+    units = ctx.rows_of(dataset, [(i.code, c) for _, i, c in columns])
+    windows = ctx.windows_of([i.code for _, i, _ in columns], units)
+    if not units or not windows:
+        return None
+    has_groups = any(col.group for col, _, _ in columns)
+    depth = 3 if has_groups else 2
+    header: list[list[Cell]] = [[Cell("STT", rowspan=depth), Cell("Đơn vị", rowspan=depth)], [], []]
+    for window in windows:
+        header[0].append(Cell(window_heading(window), colspan=len(columns)))
+        previous = None
+        for col, ind, cat in columns:
+            if has_groups and col.group != previous:
+                header[1].append(Cell(col.group, colspan=sum(1 for c, _, _ in columns if c.group == col.group)))
+                previous = col.group
+            header[depth - 1].append(Cell(column_label(ind, cat)))
+    header = header[:depth]
+
+    def values(members: list[str]) -> list[Cell]:
+        cells = []
+        for window in windows:
+            for _, ind, cat in columns:
+                found = [f.value for u in members for f in ctx.facts_of(ind.code, u, cat) if f.window == window]
+                cells.append(Cell(_fmt(ind, sum(found, Decimal(0))) if found else "", align="right"))
+        return cells
+
+    body: list[Row] = []
+    groups = block.groups or [""]
+    for g, group in enumerate(groups):
+        members = [u for u in units if not group or group in ctx.unit(u).groups]
+        if not members:
+            continue
+        if group:
+            body.append(Row([Cell(ROMAN[g]), Cell(ctx.unit(group).name, align="left", bold=True), *values(members)],
+                            style="group"))
+        body += [Row([Cell(str(n)), Cell(ctx.unit(u).name, align="left"), *values([u])])
+                 for n, u in enumerate(members, start=1)]
+    if block.total:
+        body.append(Row([Cell("Tổng", colspan=2, bold=True), *values(units)], style="total"))
+    return Table(header, body)

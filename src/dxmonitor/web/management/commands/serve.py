@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Chạy máy chủ web / run the web server (gunicorn)"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from gunicorn.app.base import BaseApplication
+
+        from dxmonitor.project.wsgi import application
+
+        class Server(BaseApplication):  # type: ignore[misc]
+            def load_config(self) -> None:
+                self.cfg.set("bind", f"{options['host']}:{options['port']}")
+                self.cfg.set("workers", options["workers"])
+                self.cfg.set("accesslog", "-")
+
+            def load(self) -> Any:
+                return application
+
+        self.stdout.write(f"dxmonitor: http://{options['host']}:{options['port']}/  (Ctrl+C để dừng / to stop)")
+        Server().run()
