@@ -25,6 +25,8 @@ def require_initialised() -> Catalogue:
     except DatabaseError:
         ready = False
     if not ready:
-        raise CommandError("Cơ sở dữ liệu chưa được khởi tạo: hãy chạy `dxmonitor init` trước. "
-                           "/ The database is not initialised: run `dxmonitor init` first.")
+        raise CommandError(
+            "Cơ sở dữ liệu chưa được khởi tạo: hãy chạy `dxmonitor init` trước. "
+            "/ The database is not initialised: run `dxmonitor init` first."
+        )
     return get_catalogue()

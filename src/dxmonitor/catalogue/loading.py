@@ -64,11 +64,19 @@ def load_file(path: Path, model: type[M]) -> tuple[M | None, list[Problem], dict
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         row = mark.line + 1 if mark else None
-        return None, [error(Location(file=str(path), row=row),
-                            f"YAML không hợp lệ: {exc.problem}", f"invalid YAML: {exc.problem}")], lines
+        return (
+            None,
+            [
+                error(
+                    Location(file=str(path), row=row),
+                    f"YAML không hợp lệ: {exc.problem}",
+                    f"invalid YAML: {exc.problem}",
+                )
+            ],
+            lines,
+        )
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [error(Location(file=str(path)), f"không đọc được tệp: {exc}",
-                            f"cannot read file: {exc}")], lines
+        return None, [error(Location(file=str(path)), f"không đọc được tệp: {exc}", f"cannot read file: {exc}")], lines
     data = _plain(node, lines, ()) if node is not None else {}
     try:
         return model.model_validate(data), [], lines
@@ -77,9 +85,13 @@ def load_file(path: Path, model: type[M]) -> tuple[M | None, list[Problem], dict
         for err in exc.errors():
             loc = tuple(err["loc"])
             where = ".".join(str(p) for p in loc)
-            problems.append(error(Location(file=str(path), row=_line_of(lines, loc), field=where),
-                                  f"sai cấu trúc danh mục: {err['msg']}",
-                                  f"catalogue schema violation: {err['msg']}"))
+            problems.append(
+                error(
+                    Location(file=str(path), row=_line_of(lines, loc), field=where),
+                    f"sai cấu trúc danh mục: {err['msg']}",
+                    f"catalogue schema violation: {err['msg']}",
+                )
+            )
         return None, problems, lines
 
 
@@ -102,8 +114,13 @@ def load_catalogue(folder: Path = DATA_DIR) -> Catalogue:
             for i, item in enumerate(items(parsed)):
                 loc = Location(file=str(path), row=_line_of(lines, (sub, i)), field=item.code)
                 if item.code in target:
-                    problems.append(error(loc, f"mã '{item.code}' bị trùng (đã có ở {where[sub + item.code]})",
-                                          f"duplicate code '{item.code}'"))
+                    problems.append(
+                        error(
+                            loc,
+                            f"mã '{item.code}' bị trùng (đã có ở {where[sub + item.code]})",
+                            f"duplicate code '{item.code}'",
+                        )
+                    )
                 target[item.code] = item
                 where[sub + item.code] = loc
 

@@ -26,9 +26,7 @@ class Target(Strict):
     valid_to: date | None = None
 
     def applies_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     def is_met(self, value: Decimal) -> bool:
         return value >= self.value if self.op == ">=" else value <= self.value
@@ -68,7 +66,7 @@ class Indicator(Strict):
         return next((t for t in self.targets if t.applies_on(day)), None)
 
     def category_label(self, category: str) -> str:
-        """ "severity=cao" → "Cao"; "" → "". """
+        """ "severity=cao" → "Cao"; "" → ""."""
         dim, _, member = category.partition("=")
         return self.disaggregation.get(dim, {}).get(member, member)
 
@@ -83,8 +81,18 @@ class Dataset(Strict):
 
 
 UnitKind = Literal[
-    "province", "department", "district", "commune", "hamlet", "branch",
-    "party", "mass_org", "armed", "company", "group", "other",
+    "province",
+    "department",
+    "district",
+    "commune",
+    "hamlet",
+    "branch",
+    "party",
+    "mass_org",
+    "armed",
+    "company",
+    "group",
+    "other",
 ]
 
 

@@ -42,18 +42,34 @@ def _upsert(model: Any, code: str, fields: dict[str, Any]) -> tuple[Any, bool, b
 def sync_catalogue(catalogue: Catalogue) -> SyncSummary:
     summary = SyncSummary()
     for ind in catalogue.indicators.values():
-        _, created, changed = _upsert(models.Indicator, ind.code, {
-            "name": ind.name, "kind": ind.kind, "direction": ind.direction, "decimals": ind.decimals,
-            "spec": ind.model_dump(mode="json"),
-        })
+        _, created, changed = _upsert(
+            models.Indicator,
+            ind.code,
+            {
+                "name": ind.name,
+                "kind": ind.kind,
+                "direction": ind.direction,
+                "decimals": ind.decimals,
+                "spec": ind.model_dump(mode="json"),
+            },
+        )
         summary.count(created, changed)
     units: dict[str, models.Unit] = {}
     for unit in catalogue.units.values():  # first pass without links: parents may come later in the file
-        units[unit.code], created, changed = _upsert(models.Unit, unit.code, {
-            "name": unit.name, "short_name": unit.short_name, "kind": unit.kind, "aliases": unit.aliases,
-            "communes": unit.communes, "valid_from": unit.valid_from, "valid_to": unit.valid_to,
-            "successors": unit.successors,
-        })
+        units[unit.code], created, changed = _upsert(
+            models.Unit,
+            unit.code,
+            {
+                "name": unit.name,
+                "short_name": unit.short_name,
+                "kind": unit.kind,
+                "aliases": unit.aliases,
+                "communes": unit.communes,
+                "valid_from": unit.valid_from,
+                "valid_to": unit.valid_to,
+                "successors": unit.successors,
+            },
+        )
         summary.count(created, changed)
     for unit in catalogue.units.values():
         row = units[unit.code]

@@ -39,8 +39,6 @@ def _decimals_of(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-
-
 class Checker:
     """Runs every check over one round in `ctx`."""
 
@@ -61,12 +59,20 @@ class Checker:
 
     def finding(self, severity: Severity, check: str, key: Key, figures: str, message: str) -> QualityFinding:
         indicator, unit, category = key
-        return QualityFinding(severity, check, self.dataset_of(indicator, unit), unit, indicator, category,
-                              figures, message)
+        return QualityFinding(
+            severity, check, self.dataset_of(indicator, unit), unit, indicator, category, figures, message
+        )
 
     def run(self) -> list[QualityFinding]:
-        found = [*self.printed(), *self.parts_against_totals(), *self.ranges(), *self.cumulative_decreases(),
-                 *self.unchanged(), *self.identical_rows(), *self.missing_units()]
+        found = [
+            *self.printed(),
+            *self.parts_against_totals(),
+            *self.ranges(),
+            *self.cumulative_decreases(),
+            *self.unchanged(),
+            *self.identical_rows(),
+            *self.missing_units(),
+        ]
         order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
         return sorted(found, key=lambda f: order[f.severity])
 
@@ -93,8 +99,14 @@ class Checker:
         kind = self.ctx.catalogue.units[p.unit].kind
         if kind in ("province", "group"):
             facts = {f.key: f for f in self.ctx.current.facts if f.window == p.window}
-            return total(self.ctx.indicator(p.indicator), p.category, self._members(p.indicator, p.unit), facts,
-                         self.ctx.catalogue, "")
+            return total(
+                self.ctx.indicator(p.indicator),
+                p.category,
+                self._members(p.indicator, p.unit),
+                facts,
+                self.ctx.catalogue,
+                "",
+            )
         return None
 
     def _main_figure(self, p: PrintedFact, baseline: bool) -> Decimal | None:
@@ -104,8 +116,11 @@ class Checker:
             return fact.value
         if baseline:  # a report may print the previous period itself (last month's visits next to this month's)
             now = self.ctx.main.get((p.indicator, p.unit, p.category))
-            earlier = [f for f in self.ctx.current.facts if now and f.key == now.key and f.window.end < (
-                now.window.start or now.window.end)]
+            earlier = [
+                f
+                for f in self.ctx.current.facts
+                if now and f.key == now.key and f.window.end < (now.window.start or now.window.end)
+            ]
             if earlier:
                 return max(earlier, key=lambda f: f.window.end).value
         if self.ctx.catalogue.units[p.unit].kind in ("province", "group"):
@@ -120,16 +135,24 @@ class Checker:
             shown = self._show(ind, p.measure, p.value)
             if ours is None:
                 if p.measure != "printed":
-                    yield self.finding(Severity.ERROR, "printed_change_without_baseline", key, f"in: {shown}",
-                                       f"báo cáo đã in mức thay đổi «{shown}» nhưng kỳ trước không có số liệu "
-                                       "để so sánh")
+                    yield self.finding(
+                        Severity.ERROR,
+                        "printed_change_without_baseline",
+                        key,
+                        f"in: {shown}",
+                        f"báo cáo đã in mức thay đổi «{shown}» nhưng kỳ trước không có số liệu để so sánh",
+                    )
                 continue
             if rounded(ours, _decimals_of(p.value)) == p.value.normalize():
                 continue
             mine = self._show(ind, p.measure, ours)
-            yield self.finding(Severity.ERROR, "printed_differs", key, f"in: {shown}; tính lại: {mine}",
-                               f"báo cáo đã in «{shown}» ({window_text(p.window)}), số tính lại từ số liệu gốc "
-                               f"là «{mine}»")
+            yield self.finding(
+                Severity.ERROR,
+                "printed_differs",
+                key,
+                f"in: {shown}; tính lại: {mine}",
+                f"báo cáo đã in «{shown}» ({window_text(p.window)}), số tính lại từ số liệu gốc là «{mine}»",
+            )
 
     @staticmethod
     def _show(ind: Indicator, measure: str, value: Decimal) -> str:
@@ -149,27 +172,39 @@ class Checker:
             total_ = parts.get((f.indicator, f.unit, f.window))
             if f.category == "" and not f.computed and total_ is not None and total_ != f.value:
                 ind = self.ctx.indicator(f.indicator)
-                yield self.finding(Severity.ERROR, "parts_total", f.key,
-                                   f"tổng: {figure(f.value, ind.kind, ind.decimals)}; "
-                                   f"cộng các phần: {figure(total_, ind.kind, ind.decimals)}",
-                                   "tổng các phân loại không bằng số tổng đã báo cáo")
+                yield self.finding(
+                    Severity.ERROR,
+                    "parts_total",
+                    f.key,
+                    f"tổng: {figure(f.value, ind.kind, ind.decimals)}; "
+                    f"cộng các phần: {figure(total_, ind.kind, ind.decimals)}",
+                    "tổng các phân loại không bằng số tổng đã báo cáo",
+                )
 
     def ranges(self) -> Iterator[QualityFinding]:
         for f in self.ctx.current.facts:
             ind = self.ctx.indicator(f.indicator)
             bad = f.value < 0 or (ind.kind == "percent" and f.value > 100)
             if bad:
-                yield self.finding(Severity.ERROR, "range", f.key, figure(f.value, ind.kind, ind.decimals),
-                                   "số liệu nằm ngoài khoảng hợp lệ (tỷ lệ 0–100%, số đếm không âm)")
+                yield self.finding(
+                    Severity.ERROR,
+                    "range",
+                    f.key,
+                    figure(f.value, ind.kind, ind.decimals),
+                    "số liệu nằm ngoài khoảng hợp lệ (tỷ lệ 0–100%, số đếm không âm)",
+                )
 
     def cumulative_decreases(self) -> Iterator[QualityFinding]:
         for key, ev in self.ctx.evaluations.items():
             if ev.indicator.cumulative and not ev.category and ev.change is not None and ev.change < 0:
                 ind = ev.indicator
-                yield self.finding(Severity.WARNING, "cumulative_decrease", key,
-                                   f"{figure(ev.baseline, ind.kind, ind.decimals)} → "
-                                   f"{figure(ev.value, ind.kind, ind.decimals)}",
-                                   "số lũy kế giảm so với kỳ trước")
+                yield self.finding(
+                    Severity.WARNING,
+                    "cumulative_decrease",
+                    key,
+                    f"{figure(ev.baseline, ind.kind, ind.decimals)} → {figure(ev.value, ind.kind, ind.decimals)}",
+                    "số lũy kế giảm so với kỳ trước",
+                )
 
     def unchanged(self) -> Iterator[QualityFinding]:
         """A figure that should move every month but repeats last round's (bounds such as 100% excepted)."""
@@ -177,19 +212,33 @@ class Checker:
             ind = ev.indicator
             at_bound = ind.kind == "percent" and ev.value in (0, 100)
             if ind.moves_monthly and ev.change == 0 and not at_bound:
-                yield self.finding(Severity.WARNING, "unchanged", key, figure(ev.value, ind.kind, ind.decimals),
-                                   "số liệu giống hệt kỳ trước dù chỉ tiêu này thay đổi hằng tháng: có thể "
-                                   "chép từ báo cáo cũ")
+                yield self.finding(
+                    Severity.WARNING,
+                    "unchanged",
+                    key,
+                    figure(ev.value, ind.kind, ind.decimals),
+                    "số liệu giống hệt kỳ trước dù chỉ tiêu này thay đổi hằng tháng: có thể chép từ báo cáo cũ",
+                )
         columns: dict[str, list[bool]] = defaultdict(list)
         for key, ev in self.ctx.evaluations.items():
             computed = self.ctx.main[key].computed
-            if ev.baseline is not None and ev.unit != self.ctx.whole and not ev.category and not computed \
-                    and ev.value not in (0, 100):
+            if (
+                ev.baseline is not None
+                and ev.unit != self.ctx.whole
+                and not ev.category
+                and not computed
+                and ev.value not in (0, 100)
+            ):
                 columns[key[0]].append(ev.change == 0)
         for code, same in columns.items():
             if len(same) >= 5 and all(same):
-                yield self.finding(Severity.WARNING, "column_unchanged", (code, "", ""), f"{len(same)} đơn vị",
-                                   "cả cột số liệu giống hệt kỳ trước ở mọi đơn vị: có thể chưa được cập nhật")
+                yield self.finding(
+                    Severity.WARNING,
+                    "column_unchanged",
+                    (code, "", ""),
+                    f"{len(same)} đơn vị",
+                    "cả cột số liệu giống hệt kỳ trước ở mọi đơn vị: có thể chưa được cập nhật",
+                )
 
     def identical_rows(self) -> Iterator[QualityFinding]:
         """Two units with the same figures: a whole row, or the whole breakdown of one indicator."""
@@ -197,8 +246,9 @@ class Checker:
             rows: dict[tuple[tuple[str, str, Decimal], ...], list[str]] = defaultdict(list)
             breakdowns: dict[tuple[str, tuple[tuple[str, Decimal], ...]], list[str]] = defaultdict(list)
             for unit in ds.units:
-                facts = [f for (i, u, _), f in self.ctx.main.items() if u == unit and i in ds.indicators
-                         and not f.computed]
+                facts = [
+                    f for (i, u, _), f in self.ctx.main.items() if u == unit and i in ds.indicators and not f.computed
+                ]
                 if sum(1 for f in facts if f.value) >= MIN_NONZERO_FOR_COPY:
                     rows[tuple(sorted((f.indicator, f.category, f.value) for f in facts))].append(unit)
                 by_indicator: dict[str, list[Fact]] = defaultdict(list)
@@ -214,30 +264,60 @@ class Checker:
             for (code, parts_), units in breakdowns.items():
                 if len(units) > 1:
                     ind = self.ctx.indicator(code)
-                    yield self._copy_finding(ds.code, code, units, "các số liệu theo phân loại: " +
-                                             ", ".join(f"{ind.category_label(c)} {number(v)}" for c, v in parts_))
+                    yield self._copy_finding(
+                        ds.code,
+                        code,
+                        units,
+                        "các số liệu theo phân loại: "
+                        + ", ".join(f"{ind.category_label(c)} {number(v)}" for c, v in parts_),
+                    )
 
     def _copy_finding(self, dataset: str, indicator: str, units: list[str], what: str) -> QualityFinding:
         names = ", ".join(self.ctx.unit(u).name for u in units)
-        return QualityFinding(Severity.WARNING, "identical_rows", dataset, units[0], indicator, "", names,
-                              f"các đơn vị {names} có {what} trùng nhau: nghi sao chép")
+        return QualityFinding(
+            Severity.WARNING,
+            "identical_rows",
+            dataset,
+            units[0],
+            indicator,
+            "",
+            names,
+            f"các đơn vị {names} có {what} trùng nhau: nghi sao chép",
+        )
 
     def missing_units(self) -> Iterator[QualityFinding]:
         if self.ctx.baseline is None:
             return
         for ds in self.ctx.catalogue.datasets.values():
+
             def units_with(main: dict[Key, Fact], ds_indicators: list[str] = ds.indicators) -> set[str]:
                 return {u for (i, u, _), f in main.items() if i in ds_indicators and not f.computed}
 
             before, now = units_with(self.ctx.baseline_main), units_with(self.ctx.main)
             gone = [u for u in ds.units if u in before and u not in now]
             if gone and not now:
-                yield QualityFinding(Severity.WARNING, "dataset_missing", ds.code, "", "", "",
-                                     f"{len(gone)} đơn vị kỳ trước", "bộ số liệu có ở kỳ trước nhưng kỳ này không có")
+                yield QualityFinding(
+                    Severity.WARNING,
+                    "dataset_missing",
+                    ds.code,
+                    "",
+                    "",
+                    "",
+                    f"{len(gone)} đơn vị kỳ trước",
+                    "bộ số liệu có ở kỳ trước nhưng kỳ này không có",
+                )
                 continue
             for unit in gone:
-                yield QualityFinding(Severity.WARNING, "missing_unit", ds.code, unit, "", "", "kỳ trước có số liệu",
-                                     "đơn vị có số liệu ở kỳ trước nhưng kỳ này không có")
+                yield QualityFinding(
+                    Severity.WARNING,
+                    "missing_unit",
+                    ds.code,
+                    unit,
+                    "",
+                    "",
+                    "kỳ trước có số liệu",
+                    "đơn vị có số liệu ở kỳ trước nhưng kỳ này không có",
+                )
 
 
 def run_checks(ctx: RoundContext) -> list[QualityFinding]:

@@ -29,8 +29,7 @@ class RoundContext:
     def build(cls, catalogue: Catalogue, current: RoundFacts, baseline: RoundFacts | None) -> RoundContext:
         cur = derive(current, catalogue)
         base = derive(baseline, catalogue) if baseline else None
-        return cls(catalogue, cur, base, evaluate(cur, base, catalogue), cur.main(),
-                   base.main() if base else {})
+        return cls(catalogue, cur, base, evaluate(cur, base, catalogue), cur.main(), base.main() if base else {})
 
     @property
     def whole(self) -> str:

@@ -50,8 +50,9 @@ def _ratio(indicator: Indicator, facts: list[Fact], catalogue: Catalogue) -> lis
         category = num.category if num.category.split("=")[0] in indicator.disaggregation or not num.category else ""
         if num.category and not category:
             continue
-        out.append(Fact(indicator.code, num.unit, category, num.window, num.value / den.value * spec.scale,
-                        computed=True))
+        out.append(
+            Fact(indicator.code, num.unit, category, num.window, num.value / den.value * spec.scale, computed=True)
+        )
     return out
 
 
@@ -80,14 +81,18 @@ def _is_derived(fact: Fact, catalogue: Catalogue) -> bool:
 
 
 def _in_dependency_order(catalogue: Catalogue) -> list[Indicator]:
-    ratios = [i for i in catalogue.indicators.values() if i.derived and i.derived.numerator]
-    derived_codes = {i.code for i in ratios}
+    """Ratios whose inputs are ratios themselves come after those inputs."""
+    inputs = {
+        i.code: {i.derived.numerator, i.derived.denominator}
+        for i in catalogue.indicators.values()
+        if i.derived is not None and i.derived.numerator is not None
+    }
     ordered: list[Indicator] = []
-    while ratios:
-        ready = [i for i in ratios if not ({i.derived.numerator, i.derived.denominator} & derived_codes  # type: ignore[union-attr]
-                                           - {o.code for o in ordered})]
+    while inputs:
+        ready = [code for code, needs in inputs.items() if not (needs & set(inputs))]
         if not ready:
             raise ValueError("derived indicators depend on each other in a circle")
-        ordered += ready
-        ratios = [i for i in ratios if i not in ready]
+        ordered += [catalogue.indicators[code] for code in ready]
+        for code in ready:
+            del inputs[code]
     return ordered

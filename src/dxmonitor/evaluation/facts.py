@@ -58,4 +58,6 @@ class RoundFacts:
 
 
 def pick_main(facts: Iterable[Fact]) -> Fact:
-    return max(facts, key=lambda f: (f.window.end, f.window.start is None, -(f.window.start or f.window.end).toordinal()))
+    return max(
+        facts, key=lambda f: (f.window.end, f.window.start is None, -(f.window.start or f.window.end).toordinal())
+    )

@@ -34,7 +34,7 @@ def figure(value: Decimal | None, kind: str, decimals: int) -> str:
 
 
 def change_text(delta: Decimal | None, kind: str, decimals: int) -> str:
-    """"Tăng 6,4%", "Giảm 3,4%", "Bằng" — percentage points for percents, absolute otherwise."""
+    """ "Tăng 6,4%", "Giảm 3,4%", "Bằng" — percentage points for percents, absolute otherwise."""
     if delta is None:
         return ""
     shown = rounded(delta, decimals)
@@ -51,12 +51,12 @@ def long_date(day: date) -> str:
 
 
 def short_date(day: date) -> str:
-    """"16/7/2022", "01/6/2022"."""
+    """ "16/7/2022", "01/6/2022"."""
     return format_date(day, "dd/M/yyyy", locale=LOCALE)
 
 
 def window_text(window: Window) -> str:
-    """"đến ngày 16/7/2022", "ngày 11/6/2022", "từ 01/6/2022 đến 15/7/2022"."""
+    """ "đến ngày 16/7/2022", "ngày 11/6/2022", "từ 01/6/2022 đến 15/7/2022"."""
     if window.start is None:
         return f"đến ngày {short_date(window.end)}"
     if window.start == window.end:

@@ -12,8 +12,9 @@ from dxmonitor.catalogue.schema import Indicator, Target
 from dxmonitor.evaluation.facts import Fact, Key, RoundFacts
 from dxmonitor.intake.windows import Window
 
-PASS, FAIL = "Đạt", "Không đạt"
 Verdict = Literal["Đạt", "Không đạt"]
+PASS: Verdict = "Đạt"
+FAIL: Verdict = "Không đạt"
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ def verdict(indicator: Indicator, value: Decimal | None, window: Window | None) 
     target = indicator.target_on(window.end)
     if target is None:
         return None
-    return PASS if target.is_met(value) else FAIL
+    result: Verdict = PASS if target.is_met(value) else FAIL
+    return result
 
 
 def change(value: Decimal | None, baseline: Decimal | None) -> Decimal | None:
@@ -78,8 +80,15 @@ def evaluate(current: RoundFacts, baseline: RoundFacts | None, catalogue: Catalo
         if indicator is None:
             continue
         previous = base.get(key)
-        out[key] = Evaluation(indicator, fact.unit, fact.category, fact.value, fact.window,
-                              previous.value if previous else None, previous.window if previous else None)
+        out[key] = Evaluation(
+            indicator,
+            fact.unit,
+            fact.category,
+            fact.value,
+            fact.window,
+            previous.value if previous else None,
+            previous.window if previous else None,
+        )
     return out
 
 
@@ -92,8 +101,13 @@ def top(evaluations: Sequence[Evaluation], n: int, kinds: dict[str, str]) -> lis
     """The n best units by value (direction-aware); ties keep the table's order."""
     ranked = [e for e in evaluations if e.value is not None and is_rankable(kinds.get(e.unit, ""))]
     lower_better = bool(ranked) and ranked[0].indicator.direction == "lower"
-    ranked.sort(key=lambda e: e.value if lower_better else -e.value)  # type: ignore[operator]
+    ranked.sort(key=lambda e: _value(e) if lower_better else -_value(e))
     return ranked[:n]
+
+
+def _value(evaluation: Evaluation) -> Decimal:
+    assert evaluation.value is not None
+    return evaluation.value
 
 
 def below_target(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
@@ -110,8 +124,9 @@ def at_best(evaluations: Sequence[Evaluation], kinds: dict[str, str]) -> tuple[D
     return best, [e for e in ranked if e.value == best]
 
 
-def total(indicator: Indicator, category: str, units: Sequence[str], main: dict[Key, Fact],
-          catalogue: Catalogue, whole: str) -> Decimal | None:
+def total(
+    indicator: Indicator, category: str, units: Sequence[str], main: dict[Key, Fact], catalogue: Catalogue, whole: str
+) -> Decimal | None:
     """The total row of a column: a sum for counts and amounts, the ratio of sums for a derived rate,
     and the whole's own reported figure for any other rate (a rate cannot be summed)."""
     spec = indicator.derived

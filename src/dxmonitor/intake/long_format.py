@@ -80,31 +80,35 @@ def read_long(sheets: list[Sheet]) -> tuple[list[LongRecord], list[Problem]]:
         found = True
         position, fields = header
         columns = {f: sheet.column_label(i) for f, i in fields.items()}
-        for number, cells in sheet.rows[position + 1:]:
+        for number, cells in sheet.rows[position + 1 :]:
             if all(_text(c) == "" for c in cells):
                 continue
 
-            def cell(name: str, cells: list[object] = cells) -> object:
+            def cell(name: str, cells: list[object] = cells, fields: dict[str, int] = fields) -> object:
                 index = fields.get(name)
                 return cells[index] if index is not None and index < len(cells) else None
 
-            records.append(LongRecord(
-                location=Location(file=sheet.file, sheet=sheet.name, row=number),
-                columns=columns,
-                unit=_text(cell("unit")),
-                indicator=_text(cell("indicator")),
-                value=cell("value"),
-                category=_text(cell("category")),
-                as_of=cell("as_of"),
-                note=_text(cell("note")),
-                measure=_text(cell("measure")),
-            ))
+            records.append(
+                LongRecord(
+                    location=Location(file=sheet.file, sheet=sheet.name, row=number),
+                    columns=columns,
+                    unit=_text(cell("unit")),
+                    indicator=_text(cell("indicator")),
+                    value=cell("value"),
+                    category=_text(cell("category")),
+                    as_of=cell("as_of"),
+                    note=_text(cell("note")),
+                    measure=_text(cell("measure")),
+                )
+            )
     if not found:
         file = sheets[0].file if sheets else ""
-        problems.append(error(
-            Location(file=file),
-            "không tìm thấy dòng tiêu đề có các cột don_vi, chi_tieu, gia_tri (hoặc unit, indicator, value)"
-            + (" trong các sheet: " + ", ".join(s.name for s in sheets) if any(s.name for s in sheets) else ""),
-            "no header row with the columns don_vi, chi_tieu, gia_tri (or unit, indicator, value)",
-        ))
+        problems.append(
+            error(
+                Location(file=file),
+                "không tìm thấy dòng tiêu đề có các cột don_vi, chi_tieu, gia_tri (hoặc unit, indicator, value)"
+                + (" trong các sheet: " + ", ".join(s.name for s in sheets) if any(s.name for s in sheets) else ""),
+                "no header row with the columns don_vi, chi_tieu, gia_tri (or unit, indicator, value)",
+            )
+        )
     return records, problems

@@ -31,7 +31,9 @@ class Value(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["round", "indicator", "unit", "category", "window"], name="one_value_per_key")
+            models.UniqueConstraint(
+                fields=["round", "indicator", "unit", "category", "window"], name="one_value_per_key"
+            )
         ]
         indexes = [models.Index(fields=["round", "indicator"])]
 
@@ -79,6 +81,8 @@ class PrintedFigure(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["round", "indicator", "unit", "category", "window", "measure"],
-                                    name="one_printed_figure_per_key")
+            models.UniqueConstraint(
+                fields=["round", "indicator", "unit", "category", "window", "measure"],
+                name="one_printed_figure_per_key",
+            )
         ]

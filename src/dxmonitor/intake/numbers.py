@@ -58,8 +58,9 @@ def _plain_digits(text: str, kind: Kind) -> tuple[Decimal, str, str]:
     whole, _, frac = text.rpartition(sep)
     if count > 1:
         if not _grouped(text, sep):
-            raise NumberError("các nhóm chữ số không đúng (phải là nhóm 3 chữ số)",
-                              "digit groups are not groups of three")
+            raise NumberError(
+                "các nhóm chữ số không đúng (phải là nhóm 3 chữ số)", "digit groups are not groups of three"
+            )
         return Decimal(text.replace(sep, "")), "", ""
     if len(frac) != 3 or not _grouped(text, sep):
         return Decimal(whole + "." + frac), "", ""
@@ -70,9 +71,11 @@ def _plain_digits(text: str, kind: Kind) -> tuple[Decimal, str, str]:
     if chosen == vietnamese:
         return chosen, "", ""
     shown = f"{chosen.normalize():f}"
-    return (chosen,
-            f"'{text}' có thể hiểu hai cách; theo loại chỉ tiêu ({kind}) đã đọc là {shown}",
-            f"'{text}' is ambiguous; read as {shown} because the indicator is a {kind}")
+    return (
+        chosen,
+        f"'{text}' có thể hiểu hai cách; theo loại chỉ tiêu ({kind}) đã đọc là {shown}",
+        f"'{text}' is ambiguous; read as {shown} because the indicator is a {kind}",
+    )
 
 
 def parse_number(raw: object, kind: Kind) -> Reading:
@@ -91,8 +94,10 @@ def parse_number(raw: object, kind: Kind) -> Reading:
     text = text.lstrip("+-")
     if text.endswith("%"):
         if kind != "percent":
-            raise NumberError(f"'{raw}' có dấu % nhưng chỉ tiêu không phải tỷ lệ",
-                              f"'{raw}' has a % sign but the indicator is not a percentage")
+            raise NumberError(
+                f"'{raw}' có dấu % nhưng chỉ tiêu không phải tỷ lệ",
+                f"'{raw}' has a % sign but the indicator is not a percentage",
+            )
         text = text[:-1]
     if not _SHAPE.match(text) or text[-1] in ".,":
         raise NumberError(f"'{raw}' không phải là số", f"'{raw}' is not a number")
@@ -108,6 +113,7 @@ def parse_number(raw: object, kind: Kind) -> Reading:
 
 def _checked(value: Decimal, kind: Kind, raw: str) -> Reading:
     if kind in ("count", "amount") and value != value.to_integral_value():
-        raise NumberError(f"'{raw}': số đếm và số tiền phải là số nguyên",
-                          f"'{raw}': counts and amounts must be whole numbers")
+        raise NumberError(
+            f"'{raw}': số đếm và số tiền phải là số nguyên", f"'{raw}': counts and amounts must be whole numbers"
+        )
     return Reading(value)

@@ -21,10 +21,15 @@ from dxmonitor.problems import Location, Problem, error, has_errors, warning
 
 ROUND_CODE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MEASURES = {
-    "": "", "value": "", "gia_tri": "",
-    "printed": "printed", "so_in": "printed",
-    "printed_change": "printed_change", "thay_doi_in": "printed_change",
-    "printed_change_pct": "printed_change_pct", "ty_le_thay_doi_in": "printed_change_pct",
+    "": "",
+    "value": "",
+    "gia_tri": "",
+    "printed": "printed",
+    "so_in": "printed",
+    "printed_change": "printed_change",
+    "thay_doi_in": "printed_change",
+    "printed_change_pct": "printed_change_pct",
+    "ty_le_thay_doi_in": "printed_change_pct",
 }
 
 
@@ -73,9 +78,7 @@ def round_end(round_code: str) -> date:
 
 
 def unit_index(catalogue: Catalogue) -> UnitIndex:
-    return UnitIndex(
-        NamedUnit(u.code, u.name, (u.name, u.short_name, *u.aliases)) for u in catalogue.units.values()
-    )
+    return UnitIndex(NamedUnit(u.code, u.name, (u.name, u.short_name, *u.aliases)) for u in catalogue.units.values())
 
 
 def _category(record: LongRecord, indicator: Indicator) -> tuple[str, Problem | None]:
@@ -84,9 +87,11 @@ def _category(record: LongRecord, indicator: Indicator) -> tuple[str, Problem | 
         return "", None
     dims = indicator.disaggregation
     if not dims:
-        return "", error(record.at("category"),
-                         f"chỉ tiêu {indicator.code} không có phân loại, nhưng dòng ghi '{raw}'",
-                         f"indicator {indicator.code} has no categories but the row says '{raw}'")
+        return "", error(
+            record.at("category"),
+            f"chỉ tiêu {indicator.code} không có phân loại, nhưng dòng ghi '{raw}'",
+            f"indicator {indicator.code} has no categories but the row says '{raw}'",
+        )
     dim, _, member = raw.partition("=") if "=" in raw else ("", "", raw)
     dim, member = dim.strip(), member.strip()
     wanted = fold_diacritics(normalise(member)).replace(" ", "_")
@@ -97,45 +102,78 @@ def _category(record: LongRecord, indicator: Indicator) -> tuple[str, Problem | 
             if wanted in (code, fold_diacritics(normalise(label)).replace(" ", "_")):
                 return f"{name}={code}", None
     allowed = ", ".join(f"{d}={m}" for d, ms in dims.items() for m in ms)
-    return "", error(record.at("category"), f"phân loại '{raw}' không hợp lệ; dùng một trong: {allowed}",
-                     f"unknown category '{raw}'; use one of: {allowed}")
+    return "", error(
+        record.at("category"),
+        f"phân loại '{raw}' không hợp lệ; dùng một trong: {allowed}",
+        f"unknown category '{raw}'; use one of: {allowed}",
+    )
 
 
-def _plan_record(record: LongRecord, catalogue: Catalogue, index: UnitIndex, default_window: Window,
-                 problems: list[Problem]) -> PlannedValue | None:
+def _plan_record(
+    record: LongRecord, catalogue: Catalogue, index: UnitIndex, default_window: Window, problems: list[Problem]
+) -> PlannedValue | None:
     before = len(problems)
     resolution = index.resolve(record.unit) if record.unit else None
     if resolution is None:
         problems.append(error(record.at("unit"), "thiếu tên đơn vị", "the unit is missing"))
     elif resolution.how == "diacritics":
         unit_name = catalogue.units[resolution.code or ""].name
-        problems.append(warning(record.at("unit"), f"'{record.unit}' được hiểu là '{unit_name}' (khớp không dấu)",
-                                f"'{record.unit}' read as '{unit_name}' (matched ignoring diacritics)"))
+        problems.append(
+            warning(
+                record.at("unit"),
+                f"'{record.unit}' được hiểu là '{unit_name}' (khớp không dấu)",
+                f"'{record.unit}' read as '{unit_name}' (matched ignoring diacritics)",
+            )
+        )
     elif resolution.how == "ambiguous":
         names = "; ".join(resolution.candidates)
-        problems.append(error(record.at("unit"), f"'{record.unit}' có thể là nhiều đơn vị: {names}",
-                              f"'{record.unit}' could be several units: {names}"))
+        problems.append(
+            error(
+                record.at("unit"),
+                f"'{record.unit}' có thể là nhiều đơn vị: {names}",
+                f"'{record.unit}' could be several units: {names}",
+            )
+        )
     elif not resolution.resolved:
         hint = ("; gần giống: " + ", ".join(resolution.candidates)) if resolution.candidates else ""
         hint_en = ("; closest: " + ", ".join(resolution.candidates)) if resolution.candidates else ""
-        problems.append(error(record.at("unit"), f"không có đơn vị '{record.unit}' trong danh mục{hint}",
-                              f"no unit '{record.unit}' in the catalogue{hint_en}"))
+        problems.append(
+            error(
+                record.at("unit"),
+                f"không có đơn vị '{record.unit}' trong danh mục{hint}",
+                f"no unit '{record.unit}' in the catalogue{hint_en}",
+            )
+        )
 
     indicator = catalogue.indicators.get(record.indicator)
     if indicator is None:
-        problems.append(error(record.at("indicator"), f"không có chỉ tiêu '{record.indicator}' trong danh mục",
-                              f"no indicator '{record.indicator}' in the catalogue"))
+        problems.append(
+            error(
+                record.at("indicator"),
+                f"không có chỉ tiêu '{record.indicator}' trong danh mục",
+                f"no indicator '{record.indicator}' in the catalogue",
+            )
+        )
         return None
 
     measure = MEASURES.get(fold_diacritics(normalise(record.measure)).replace(" ", "_"))
     if measure is None:
-        problems.append(error(record.at("measure"), f"đại lượng '{record.measure}' không hợp lệ",
-                              f"unknown measure '{record.measure}'"))
+        problems.append(
+            error(
+                record.at("measure"),
+                f"đại lượng '{record.measure}' không hợp lệ",
+                f"unknown measure '{record.measure}'",
+            )
+        )
         return None
     if measure == "" and indicator.derived is not None:
-        problems.append(error(record.at("indicator"),
-                              f"{indicator.code} là chỉ tiêu tính toán, không nhập trực tiếp",
-                              f"{indicator.code} is derived and cannot be entered"))
+        problems.append(
+            error(
+                record.at("indicator"),
+                f"{indicator.code} là chỉ tiêu tính toán, không nhập trực tiếp",
+                f"{indicator.code} is derived and cannot be entered",
+            )
+        )
 
     category, problem = _category(record, indicator)
     if problem:
@@ -154,11 +192,17 @@ def _plan_record(record: LongRecord, catalogue: Catalogue, index: UnitIndex, def
         problems.append(error(record.at("value"), exc.vi, exc.en))
     if value is not None and measure == "":
         if value < 0:
-            problems.append(error(record.at("value"), f"số liệu âm ({record.value}) không hợp lệ",
-                                  f"negative figure ({record.value})"))
+            problems.append(
+                error(
+                    record.at("value"), f"số liệu âm ({record.value}) không hợp lệ", f"negative figure ({record.value})"
+                )
+            )
         elif indicator.kind == "percent" and value > 100:
-            problems.append(error(record.at("value"), f"tỷ lệ {record.value} vượt quá 100%",
-                                  f"percentage {record.value} is above 100"))
+            problems.append(
+                error(
+                    record.at("value"), f"tỷ lệ {record.value} vượt quá 100%", f"percentage {record.value} is above 100"
+                )
+            )
 
     window = default_window
     try:
@@ -169,8 +213,13 @@ def _plan_record(record: LongRecord, catalogue: Catalogue, index: UnitIndex, def
     if resolution is not None and resolution.code is not None:
         unit = catalogue.units[resolution.code]
         if window.end < unit.valid_from or (unit.valid_to is not None and window.end > unit.valid_to):
-            problems.append(error(record.at("unit"), f"đơn vị '{unit.name}' không còn hiệu lực vào ngày {window.end:%d/%m/%Y}",
-                                  f"unit '{unit.name}' is not valid on {window.end.isoformat()}"))
+            problems.append(
+                error(
+                    record.at("unit"),
+                    f"đơn vị '{unit.name}' không còn hiệu lực vào ngày {window.end:%d/%m/%Y}",
+                    f"unit '{unit.name}' is not valid on {window.end.isoformat()}",
+                )
+            )
 
     if len(problems) > before and any(p.is_error for p in problems[before:]):
         return None
@@ -180,13 +229,19 @@ def _plan_record(record: LongRecord, catalogue: Catalogue, index: UnitIndex, def
     return PlannedValue(indicator.code, resolution.code, category, window.key, value, measure, record.note, ref, loc)
 
 
-def plan_records(records: Iterable[LongRecord], round_code: str, catalogue: Catalogue,
-                 index: UnitIndex | None = None) -> ImportPlan:
+def plan_records(
+    records: Iterable[LongRecord], round_code: str, catalogue: Catalogue, index: UnitIndex | None = None
+) -> ImportPlan:
     """Check every row and collect the values it would write; nothing is written here."""
     plan = ImportPlan(round_code)
     if not ROUND_CODE.match(round_code):
-        plan.problems.append(error(Location(field="round"), f"mã kỳ báo cáo '{round_code}' phải có dạng YYYY-MM",
-                                   f"round code '{round_code}' must look like YYYY-MM"))
+        plan.problems.append(
+            error(
+                Location(field="round"),
+                f"mã kỳ báo cáo '{round_code}' phải có dạng YYYY-MM",
+                f"round code '{round_code}' must look like YYYY-MM",
+            )
+        )
         return plan
     index = index or unit_index(catalogue)
     default_window = Window(round_end(round_code))
@@ -197,9 +252,13 @@ def plan_records(records: Iterable[LongRecord], round_code: str, catalogue: Cata
             continue
         first = seen.get(planned.key)
         if first is not None:
-            plan.problems.append(error(record.location,
-                                       f"trùng số liệu với dòng {first.location.row} ({first.location.file})",
-                                       f"duplicates row {first.location.row} of {first.location.file}"))
+            plan.problems.append(
+                error(
+                    record.location,
+                    f"trùng số liệu với dòng {first.location.row} ({first.location.file})",
+                    f"duplicates row {first.location.row} of {first.location.file}",
+                )
+            )
             continue
         seen[planned.key] = planned
         plan.values.append(planned)

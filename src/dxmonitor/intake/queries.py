@@ -10,10 +10,16 @@ from dxmonitor.intake.windows import Window
 
 def round_facts(round_: Round) -> RoundFacts:
     """Every value and printed figure of the round, in the order they were entered."""
-    values = (Value.objects.filter(round=round_).order_by("pk")
-              .values_list("indicator__code", "unit__code", "category", "window", "value"))
-    printed = (PrintedFigure.objects.filter(round=round_).order_by("pk")
-               .values_list("indicator__code", "unit__code", "category", "window", "measure", "value", "source_ref"))
+    values = (
+        Value.objects.filter(round=round_)
+        .order_by("pk")
+        .values_list("indicator__code", "unit__code", "category", "window", "value")
+    )
+    printed = (
+        PrintedFigure.objects.filter(round=round_)
+        .order_by("pk")
+        .values_list("indicator__code", "unit__code", "category", "window", "measure", "value", "source_ref")
+    )
     windows: dict[str, Window] = {}
 
     def window(key: str) -> Window:
@@ -22,7 +28,8 @@ def round_facts(round_: Round) -> RoundFacts:
         return windows[key]
 
     return RoundFacts(
-        round_.code, round_.name,
+        round_.code,
+        round_.name,
         [Fact(i, u, c, window(w), v) for i, u, c, w, v in values],
         [PrintedFact(i, u, c, window(w), m, v, ref) for i, u, c, w, m, v, ref in printed],
     )

@@ -48,8 +48,10 @@ def read_sheets(path: Path) -> list[Sheet]:
         return [_read_csv(path)]
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         return _read_workbook(path)
-    raise ReadError(f"định dạng tệp '{suffix}' chưa được hỗ trợ (dùng .csv hoặc .xlsx)",
-                    f"file type '{suffix}' is not supported (use .csv or .xlsx)")
+    raise ReadError(
+        f"định dạng tệp '{suffix}' chưa được hỗ trợ (dùng .csv hoặc .xlsx)",
+        f"file type '{suffix}' is not supported (use .csv or .xlsx)",
+    )
 
 
 def _read_csv(path: Path) -> Sheet:
@@ -65,7 +67,7 @@ def _read_csv(path: Path) -> Sheet:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     sheet = Sheet(file=path.name, name="")
     try:
@@ -82,8 +84,10 @@ def _read_workbook(path: Path) -> list[Sheet]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
-        raise ReadError(f"không mở được bảng tính (tệp hỏng hoặc không phải Excel): {exc}",
-                        f"cannot open the workbook (damaged or not Excel): {exc}") from exc
+        raise ReadError(
+            f"không mở được bảng tính (tệp hỏng hoặc không phải Excel): {exc}",
+            f"cannot open the workbook (damaged or not Excel): {exc}",
+        ) from exc
     sheets = []
     for name in workbook.sheet_names:
         try:

@@ -11,6 +11,8 @@ from dxmonitor.catalogue.models import Indicator, Round, Unit
 from dxmonitor.intake.models import PrintedFigure, Source, Value, ValueChange
 from dxmonitor.intake.planning import ImportPlan, PlannedValue
 
+ValueKey = tuple[str, str, str, str, str]
+
 
 @dataclass
 class ImportSummary:
@@ -20,8 +22,9 @@ class ImportSummary:
     round_created: bool = False
 
     def line(self) -> str:
-        return (f"mới/new {len(self.new)}, thay đổi/changed {len(self.changed)}, "
-                f"không đổi/unchanged {len(self.unchanged)}")
+        return (
+            f"mới/new {len(self.new)}, thay đổi/changed {len(self.changed)}, không đổi/unchanged {len(self.unchanged)}"
+        )
 
 
 def round_name(code: str) -> str:
@@ -33,7 +36,7 @@ def get_or_create_round(code: str) -> tuple[Round, bool]:
     return Round.objects.get_or_create(code=code, defaults={"name": round_name(code)})
 
 
-def _existing(round_: Round | None) -> tuple[dict[tuple[str, ...], Value], dict[tuple[str, ...], PrintedFigure]]:
+def _existing(round_: Round | None) -> tuple[dict[ValueKey, Value], dict[ValueKey, PrintedFigure]]:
     if round_ is None:
         return {}, {}
     values = {
@@ -76,13 +79,19 @@ def apply_plan(plan: ImportPlan, *, user: str = "", source: str = Source.FILE) -
     new_values, new_printed, history = [], [], []
     for planned in plan.values:
         indicator, unit = indicators[planned.indicator], units[planned.unit]
-        common = {"round": round_, "indicator": indicator, "unit": unit, "category": planned.category,
-                  "window": planned.window}
+        common = {
+            "round": round_,
+            "indicator": indicator,
+            "unit": unit,
+            "category": planned.category,
+            "window": planned.window,
+        }
         if planned.measure:
             current_p = printed.get(planned.key)
             if current_p is None:
-                new_printed.append(PrintedFigure(**common, measure=planned.measure, value=planned.value,
-                                                 source_ref=planned.source_ref))
+                new_printed.append(
+                    PrintedFigure(**common, measure=planned.measure, value=planned.value, source_ref=planned.source_ref)
+                )
             elif current_p.value != planned.value:
                 current_p.value, current_p.source_ref = planned.value, planned.source_ref
                 current_p.save(update_fields=["value", "source_ref"])
@@ -90,12 +99,28 @@ def apply_plan(plan: ImportPlan, *, user: str = "", source: str = Source.FILE) -
         current = values.get(planned.key)
         if current is not None and current.value == planned.value:
             continue
-        history.append(ValueChange(**common, old_value=None if current is None else current.value,
-                                   new_value=planned.value, source=source, source_ref=planned.source_ref,
-                                   changed_by=user, note=planned.note))
+        history.append(
+            ValueChange(
+                **common,
+                old_value=None if current is None else current.value,
+                new_value=planned.value,
+                source=source,
+                source_ref=planned.source_ref,
+                changed_by=user,
+                note=planned.note,
+            )
+        )
         if current is None:
-            new_values.append(Value(**common, value=planned.value, source=source, source_ref=planned.source_ref,
-                                    note=planned.note, updated_by=user))
+            new_values.append(
+                Value(
+                    **common,
+                    value=planned.value,
+                    source=source,
+                    source_ref=planned.source_ref,
+                    note=planned.note,
+                    updated_by=user,
+                )
+            )
         else:
             current.value, current.source, current.source_ref = planned.value, source, planned.source_ref
             current.note, current.updated_by = planned.note, user

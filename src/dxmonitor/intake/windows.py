@@ -61,8 +61,10 @@ def parse_window(raw: object) -> Window | None:
         return None
     match = _WINDOW.match(text)
     if not match:
-        raise WindowError(f"'{text}' không phải ngày (dd/mm/yyyy) hoặc khoảng ngày (dd/mm/yyyy-dd/mm/yyyy)",
-                          f"'{text}' is not a date (dd/mm/yyyy) or a window (dd/mm/yyyy-dd/mm/yyyy)")
+        raise WindowError(
+            f"'{text}' không phải ngày (dd/mm/yyyy) hoặc khoảng ngày (dd/mm/yyyy-dd/mm/yyyy)",
+            f"'{text}' is not a date (dd/mm/yyyy) or a window (dd/mm/yyyy-dd/mm/yyyy)",
+        )
     try:
         first = _date(match.group(1))
         second = _date(match.group(2)) if match.group(2) else None

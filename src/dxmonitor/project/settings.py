@@ -75,7 +75,9 @@ STATIC_ROOT = VAR_DIR / "static"
 REPORTS_DIR = Path(os.environ.get("DXMONITOR_REPORTS_DIR", BASE_DIR / "out"))
 
 # The catalogue (indicators, datasets, units) is data: point this at your own folder to use another province's.
-CATALOGUE_DIR = Path(os.environ.get("DXMONITOR_CATALOGUE_DIR", Path(__file__).resolve().parent.parent / "catalogue" / "data"))
+CATALOGUE_DIR = Path(
+    os.environ.get("DXMONITOR_CATALOGUE_DIR", Path(__file__).resolve().parent.parent / "catalogue" / "data")
+)
 
 # What the report prints in its header and signature block.
 REPORT_ISSUER = {

@@ -14,8 +14,20 @@ from openpyxl import Workbook
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.rules import change, verdict
 
-COLUMNS = ["round", "dataset", "indicator", "unit_code", "unit_name", "category", "value", "as_of", "target",
-           "verdict", "baseline_value", "change"]
+COLUMNS = [
+    "round",
+    "dataset",
+    "indicator",
+    "unit_code",
+    "unit_name",
+    "category",
+    "value",
+    "as_of",
+    "target",
+    "verdict",
+    "baseline_value",
+    "change",
+]
 FORMATS = ("csv", "json", "xlsx")
 
 
@@ -42,20 +54,22 @@ def export_rows(ctx: RoundContext) -> list[dict[str, str]]:
         ev = ctx.evaluations.get(fact.key) if is_main else None
         target = ind.target_on(fact.window.end)
         base = ev.baseline if ev else None
-        rows.append({
-            "round": ctx.current.code,
-            "dataset": datasets.get((fact.indicator, fact.unit), ""),
-            "indicator": fact.indicator,
-            "unit_code": fact.unit,
-            "unit_name": ctx.unit(fact.unit).name,
-            "category": fact.category,
-            "value": plain(fact.value),
-            "as_of": fact.window.key,
-            "target": plain(target.value) if target else "",
-            "verdict": verdict(ind, fact.value, fact.window) or "",
-            "baseline_value": plain(base),
-            "change": plain(change(fact.value, base)),
-        })
+        rows.append(
+            {
+                "round": ctx.current.code,
+                "dataset": datasets.get((fact.indicator, fact.unit), ""),
+                "indicator": fact.indicator,
+                "unit_code": fact.unit,
+                "unit_name": ctx.unit(fact.unit).name,
+                "category": fact.category,
+                "value": plain(fact.value),
+                "as_of": fact.window.key,
+                "target": plain(target.value) if target else "",
+                "verdict": verdict(ind, fact.value, fact.window) or "",
+                "baseline_value": plain(base),
+                "change": plain(change(fact.value, base)),
+            }
+        )
     return rows
 
 

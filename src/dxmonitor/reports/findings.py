@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dxmonitor.catalogue.schema import Indicator
+from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.formats import figure, window_text
 from dxmonitor.evaluation.rules import Evaluation, at_best, below_target, top
-from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.reports.outline import Finding
 from dxmonitor.reports.tables import category_label
 
@@ -16,8 +16,10 @@ def _name(ind: Indicator, category: str) -> str:
 
 
 def _listed(ctx: RoundContext, evaluations: list[Evaluation]) -> str:
-    return ", ".join(f"{ctx.unit(e.unit).short_name} ({figure(e.value, e.indicator.kind, e.indicator.decimals)})"
-                     for e in evaluations)
+    return ", ".join(
+        f"{ctx.unit(e.unit).short_name} ({figure(e.value, e.indicator.kind, e.indicator.decimals)})"
+        for e in evaluations
+    )
 
 
 def _column(ctx: RoundContext, dataset: str, ind: Indicator, category: str) -> list[Evaluation]:
@@ -46,8 +48,11 @@ def finding_text(finding: Finding, dataset: str, ctx: RoundContext) -> str | Non
         if fmt(before) == fmt(value):
             return f"Toàn tỉnh, {name} giữ nguyên ở mức {fmt(value)}{when} so với kỳ trước."
         word = "tăng" if value > before else "giảm"
-        return f"Toàn tỉnh, {name} {word} từ {fmt(before)}{then} lên {fmt(value)}{when}." if word == "tăng" else \
-            f"Toàn tỉnh, {name} {word} từ {fmt(before)}{then} xuống {fmt(value)}{when}."
+        return (
+            f"Toàn tỉnh, {name} {word} từ {fmt(before)}{then} lên {fmt(value)}{when}."
+            if word == "tăng"
+            else f"Toàn tỉnh, {name} {word} từ {fmt(before)}{then} xuống {fmt(value)}{when}."
+        )
     rows = [e for e in column if e.unit != ctx.whole]
     if finding.kind == "below_target":
         target = next((e.target for e in rows if e.target), None)
@@ -57,13 +62,15 @@ def finding_text(finding: Finding, dataset: str, ctx: RoundContext) -> str | Non
         missing = below_target(rows)
         if not missing:
             return f"Tất cả {len(rows):02d} đơn vị đều đạt chỉ tiêu {name} ({goal})."
-        return (f"{len(missing):02d}/{len(rows):02d} đơn vị chưa đạt chỉ tiêu {name} ({goal}), "
-                f"cần tập trung rà soát, khắc phục: {_listed(ctx, missing)}.")
+        return (
+            f"{len(missing):02d}/{len(rows):02d} đơn vị chưa đạt chỉ tiêu {name} ({goal}), "
+            f"cần tập trung rà soát, khắc phục: {_listed(ctx, missing)}."
+        )
     if finding.kind in ("top", "bottom"):
         ranked = top(rows, len(rows), ctx.kinds)
         if finding.kind == "bottom":
             ranked = ranked[::-1]
-        chosen = ranked[:finding.n]
+        chosen = ranked[: finding.n]
         if not chosen:
             return None
         lower = ind.direction == "lower"

@@ -11,11 +11,11 @@ from django.conf import settings
 
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Round
-from dxmonitor.intake.queries import round_facts
 from dxmonitor.evaluation.context import RoundContext
+from dxmonitor.intake.queries import round_facts
 from dxmonitor.reports.files import report_path
-from dxmonitor.reports.outline import load_outline
 from dxmonitor.reports.model import Document, Issuer
+from dxmonitor.reports.outline import load_outline
 
 
 class ReportError(Exception):
@@ -46,7 +46,9 @@ def _render_pdf(doc: Document, path: Path) -> Path:
 
 
 RENDERERS: dict[str, Callable[[Document, Path], Path]] = {
-    "docx": _render_docx, "html": _render_html, "pdf": _render_pdf,
+    "docx": _render_docx,
+    "html": _render_html,
+    "pdf": _render_pdf,
 }
 
 
@@ -58,8 +60,9 @@ def round_context(round_: Round, baseline: Round | None) -> RoundContext:
     return RoundContext.build(get_catalogue(), round_facts(round_), round_facts(baseline) if baseline else None)
 
 
-def build_document(round_code: str, baseline_code: str | None = None, number: str | None = None,
-                   issued_on: date | None = None) -> Document:
+def build_document(
+    round_code: str, baseline_code: str | None = None, number: str | None = None, issued_on: date | None = None
+) -> Document:
     from dxmonitor.reports.statistics import build_report
 
     round_ = Round.objects.filter(code=round_code).first()
@@ -73,16 +76,19 @@ def build_document(round_code: str, baseline_code: str | None = None, number: st
         baseline = round_.effective_baseline()
     issuer = issuer_from_settings()
     number = number or round_.report_number or f"      /BC-{issuer.agency_short}"
-    return build_report(load_outline(), round_context(round_, baseline), issuer, number,
-                        issued_on or round_.report_date or date.today())
+    return build_report(
+        load_outline(), round_context(round_, baseline), issuer, number, issued_on or round_.report_date or date.today()
+    )
 
 
 def generate(round_code: str, formats: list[str], out_dir: Path, **options: object) -> list[Path]:
     """Write the report of `round_code` into `out_dir` in each format; return the files written."""
     unknown = [f for f in formats if f not in RENDERERS]
     if unknown:
-        raise ReportError(f"định dạng không hỗ trợ: {', '.join(unknown)} (dùng docx, html, pdf)",
-                          f"unsupported format(s): {', '.join(unknown)} (use docx, html, pdf)")
+        raise ReportError(
+            f"định dạng không hỗ trợ: {', '.join(unknown)} (dùng docx, html, pdf)",
+            f"unsupported format(s): {', '.join(unknown)} (use docx, html, pdf)",
+        )
     doc = build_document(round_code, **options)  # type: ignore[arg-type]
     out_dir.mkdir(parents=True, exist_ok=True)
     return [RENDERERS[fmt](doc, report_path(out_dir, round_code, fmt)) for fmt in formats]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from dxmonitor.evaluation.formats import window_text
 from dxmonitor.evaluation.context import RoundContext
+from dxmonitor.evaluation.formats import window_text
 from dxmonitor.reports.findings import finding_text
-from dxmonitor.reports.outline import FiguresBlock, Outline, UnitTableBlock, WindowTableBlock
 from dxmonitor.reports.model import Block, Document, Heading, Issuer, Paragraph, Table
+from dxmonitor.reports.outline import FiguresBlock, Outline, UnitTableBlock, WindowTableBlock
 from dxmonitor.reports.tables import figures_table, unit_table, window_table
 
 
@@ -42,8 +42,14 @@ def section_blocks(blocks: list[FiguresBlock | UnitTableBlock | WindowTableBlock
     return out
 
 
-def build_report(outline: Outline, ctx: RoundContext, issuer: Issuer, number: str, issued_on: date,
-                 editorial: list[Block] | None = None) -> Document:
+def build_report(
+    outline: Outline,
+    ctx: RoundContext,
+    issuer: Issuer,
+    number: str,
+    issued_on: date,
+    editorial: list[Block] | None = None,
+) -> Document:
     """The whole document for the round in `ctx`."""
     name = ctx.current.name
     doc = Document(issuer, number, issued_on, outline.title, outline.subtitle.format(round_name=name))

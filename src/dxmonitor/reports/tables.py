@@ -6,11 +6,11 @@ from collections import Counter
 from decimal import Decimal
 
 from dxmonitor.catalogue.schema import Indicator
+from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.formats import change_text, figure, window_heading, window_text
 from dxmonitor.evaluation.rules import change, relative_change, verdict
-from dxmonitor.evaluation.context import RoundContext
-from dxmonitor.reports.outline import Column, FiguresBlock, UnitTableBlock, WindowTableBlock
 from dxmonitor.reports.model import Cell, Row, Table
+from dxmonitor.reports.outline import Column, FiguresBlock, UnitTableBlock, WindowTableBlock
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
@@ -50,13 +50,19 @@ def _target_text(ind: Indicator, ctx: RoundContext) -> str:
 
 def sub_headings(show: list[str], ind: Indicator, ctx: RoundContext) -> list[str]:
     base = ctx.baseline.name if ctx.baseline else "kỳ trước"
-    names = {"value": "Kết quả", "baseline": f"Kỳ trước ({base})", "change": f"So với {base}",
-             "change_pct": f"Tỷ lệ thay đổi so với {base}", "verdict": f"So với chỉ tiêu ({_target_text(ind, ctx)})"}
+    names = {
+        "value": "Kết quả",
+        "baseline": f"Kỳ trước ({base})",
+        "change": f"So với {base}",
+        "change_pct": f"Tỷ lệ thay đổi so với {base}",
+        "verdict": f"So với chỉ tiêu ({_target_text(ind, ctx)})",
+    }
     return [names[s] for s in show]
 
 
-def cells_for(show: list[str], ind: Indicator, value: Decimal | None, base: Decimal | None, day_ok: bool,
-              ctx: RoundContext) -> list[Cell]:
+def cells_for(
+    show: list[str], ind: Indicator, value: Decimal | None, base: Decimal | None, day_ok: bool, ctx: RoundContext
+) -> list[Cell]:
     window = next((f.window for f in ctx.main.values() if f.indicator == ind.code), None)
     out = []
     for s in show:
@@ -78,8 +84,11 @@ def visible(show: list[str], ctx: RoundContext) -> list[str]:
 
 def unit_table(block: UnitTableBlock, ctx: RoundContext) -> Table | None:
     dataset = ctx.dataset(block.dataset)
-    columns = [(col.model_copy(update={"show": visible(col.show, ctx)}), ind, cat)
-               for col, ind, cat in expand(block.columns, ctx) if ctx.rows_of(dataset, [(ind.code, cat)])]
+    columns = [
+        (col.model_copy(update={"show": visible(col.show, ctx)}), ind, cat)
+        for col, ind, cat in expand(block.columns, ctx)
+        if ctx.rows_of(dataset, [(ind.code, cat)])
+    ]
     units = ctx.rows_of(dataset, [(i.code, c) for _, i, c in columns])
     if block.total:  # the total row stands for the whole; it is not also a row of its own
         units = [u for u in units if u != ctx.whole]
@@ -131,9 +140,18 @@ def unit_table(block: UnitTableBlock, ctx: RoundContext) -> Table | None:
 def figures_table(block: FiguresBlock, ctx: RoundContext) -> Table | None:
     unit = block.unit or ctx.whole
     block = block.model_copy(update={"show": visible(block.show, ctx)})
-    header = [[Cell("Chỉ tiêu"), *(Cell(t) for t in
-                                    ["Số liệu" if s == "value" else sub_headings([s], ctx.indicator(block.rows[0]),
-                                                                                 ctx)[0] for s in block.show])]]
+    header = [
+        [
+            Cell("Chỉ tiêu"),
+            *(
+                Cell(t)
+                for t in [
+                    "Số liệu" if s == "value" else sub_headings([s], ctx.indicator(block.rows[0]), ctx)[0]
+                    for s in block.show
+                ]
+            ),
+        ]
+    ]
     body = []
     for code in block.rows:
         ind = ctx.indicator(code)
@@ -144,8 +162,9 @@ def figures_table(block: FiguresBlock, ctx: RoundContext) -> Table | None:
             for fact in facts or ([main] if main else []):
                 label = ind.name + (f" — {category_label(ind, cat)}" if cat else "") + f" ({window_text(fact.window)})"
                 base = ctx.evaluations[(code, unit, cat)].baseline if fact == main else None
-                body.append(Row([Cell(label, align="left"),
-                                 *cells_for(block.show, ind, fact.value, base, fact == main, ctx)]))
+                body.append(
+                    Row([Cell(label, align="left"), *cells_for(block.show, ind, fact.value, base, fact == main, ctx)])
+                )
     return Table(header, body, widths=[5] + [2] * len(block.show)) if body else None
 
 
@@ -184,10 +203,16 @@ def window_table(block: WindowTableBlock, ctx: RoundContext) -> Table | None:
         if not members:
             continue
         if group:
-            body.append(Row([Cell(ROMAN[g]), Cell(ctx.unit(group).name, align="left", bold=True), *values(members)],
-                            style="group"))
-        body += [Row([Cell(str(n)), Cell(ctx.unit(u).name, align="left"), *values([u])])
-                 for n, u in enumerate(members, start=1)]
+            body.append(
+                Row(
+                    [Cell(ROMAN[g]), Cell(ctx.unit(group).name, align="left", bold=True), *values(members)],
+                    style="group",
+                )
+            )
+        body += [
+            Row([Cell(str(n)), Cell(ctx.unit(u).name, align="left"), *values([u])])
+            for n, u in enumerate(members, start=1)
+        ]
     if block.total:
         body.append(Row([Cell("Tổng", colspan=2, bold=True), *values(units)], style="total"))
     return Table(header, body)

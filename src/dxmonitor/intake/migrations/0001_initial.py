@@ -5,71 +5,149 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0001_initial'),
+        ("catalogue", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ValueChange',
+            name="ValueChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(blank=True, default='', max_length=64)),
-                ('window', models.CharField(max_length=32)),
-                ('old_value', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True)),
-                ('new_value', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True)),
-                ('source', models.CharField(choices=[('file', 'Tệp'), ('form', 'Biểu mẫu'), ('api', 'API'), ('computed', 'Tính toán')], max_length=16)),
-                ('source_ref', models.CharField(blank=True, default='', max_length=255)),
-                ('changed_by', models.CharField(blank=True, default='', max_length=150)),
-                ('changed_at', models.DateTimeField(auto_now_add=True)),
-                ('note', models.TextField(blank=True, default='')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.indicator')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.round')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("category", models.CharField(blank=True, default="", max_length=64)),
+                ("window", models.CharField(max_length=32)),
+                ("old_value", models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True)),
+                ("new_value", models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("file", "Tệp"), ("form", "Biểu mẫu"), ("api", "API"), ("computed", "Tính toán")],
+                        max_length=16,
+                    ),
+                ),
+                ("source_ref", models.CharField(blank=True, default="", max_length=255)),
+                ("changed_by", models.CharField(blank=True, default="", max_length=150)),
+                ("changed_at", models.DateTimeField(auto_now_add=True)),
+                ("note", models.TextField(blank=True, default="")),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalogue.indicator"
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.round"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalogue.unit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'id'],
+                "ordering": ["changed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PrintedFigure',
+            name="PrintedFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(blank=True, default='', max_length=64)),
-                ('window', models.CharField(max_length=32)),
-                ('measure', models.CharField(choices=[('printed', 'Số đã in'), ('printed_change', 'Mức thay đổi đã in'), ('printed_change_pct', 'Tỷ lệ thay đổi đã in')], max_length=24)),
-                ('value', models.DecimalField(decimal_places=6, max_digits=24)),
-                ('source_ref', models.CharField(blank=True, default='', max_length=255)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.indicator')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='printed_figures', to='catalogue.round')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("category", models.CharField(blank=True, default="", max_length=64)),
+                ("window", models.CharField(max_length=32)),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("printed", "Số đã in"),
+                            ("printed_change", "Mức thay đổi đã in"),
+                            ("printed_change_pct", "Tỷ lệ thay đổi đã in"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=6, max_digits=24)),
+                ("source_ref", models.CharField(blank=True, default="", max_length=255)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalogue.indicator"
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="printed_figures",
+                        to="catalogue.round",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalogue.unit"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('round', 'indicator', 'unit', 'category', 'window', 'measure'), name='one_printed_figure_per_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("round", "indicator", "unit", "category", "window", "measure"),
+                        name="one_printed_figure_per_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Value',
+            name="Value",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(blank=True, default='', max_length=64)),
-                ('window', models.CharField(max_length=32)),
-                ('value', models.DecimalField(decimal_places=6, max_digits=24)),
-                ('source', models.CharField(choices=[('file', 'Tệp'), ('form', 'Biểu mẫu'), ('api', 'API'), ('computed', 'Tính toán')], default='file', max_length=16)),
-                ('source_ref', models.CharField(blank=True, default='', max_length=255)),
-                ('note', models.TextField(blank=True, default='')),
-                ('updated_by', models.CharField(blank=True, default='', max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='values', to='catalogue.indicator')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='catalogue.round')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='values', to='catalogue.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("category", models.CharField(blank=True, default="", max_length=64)),
+                ("window", models.CharField(max_length=32)),
+                ("value", models.DecimalField(decimal_places=6, max_digits=24)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("file", "Tệp"), ("form", "Biểu mẫu"), ("api", "API"), ("computed", "Tính toán")],
+                        default="file",
+                        max_length=16,
+                    ),
+                ),
+                ("source_ref", models.CharField(blank=True, default="", max_length=255)),
+                ("note", models.TextField(blank=True, default="")),
+                ("updated_by", models.CharField(blank=True, default="", max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="values", to="catalogue.indicator"
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="values", to="catalogue.round"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="values", to="catalogue.unit"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['round', 'indicator'], name='intake_valu_round_i_c8ad02_idx')],
-                'constraints': [models.UniqueConstraint(fields=('round', 'indicator', 'unit', 'category', 'window'), name='one_value_per_key')],
+                "indexes": [models.Index(fields=["round", "indicator"], name="intake_valu_round_i_c8ad02_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("round", "indicator", "unit", "category", "window"), name="one_value_per_key"
+                    )
+                ],
             },
         ),
     ]

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-
-from django.conf import settings
 
 from dxmonitor.catalogue.loading import CatalogueError, load_catalogue
 from dxmonitor.catalogue.sync import sync_catalogue

@@ -24,13 +24,17 @@ class Command(BaseCommand):
         round_ = Round.objects.filter(code=options["round"]).first()
         if round_ is None:
             raise CommandError(f"Không có kỳ báo cáo '{options['round']}' / no round '{options['round']}'")
-        baseline = Round.objects.filter(code=options["baseline"]).first() if options["baseline"] else \
-            round_.effective_baseline()
+        baseline = (
+            Round.objects.filter(code=options["baseline"]).first()
+            if options["baseline"]
+            else round_.effective_baseline()
+        )
         ctx = round_context(round_, baseline)
         findings = run_checks(ctx)
         for f in findings:
-            where = " · ".join(x for x in (f.dataset, ctx.unit(f.unit).name if f.unit else "", f.indicator,
-                                           f.category) if x)
+            where = " · ".join(
+                x for x in (f.dataset, ctx.unit(f.unit).name if f.unit else "", f.indicator, f.category) if x
+            )
             self.stdout.write(f"[{SEVERITY_VI[f.severity]}] {where}: {f.message_vi} — {f.figures} ({f.check})")
         errors = sum(1 for f in findings if f.severity is Severity.ERROR)
         self.stdout.write(f"{len(findings)} phát hiện / findings, {errors} lỗi / errors")

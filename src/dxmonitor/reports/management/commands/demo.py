@@ -39,8 +39,9 @@ class Command(BaseCommand):
                 if not plan.ok:
                     raise CommandError("\n".join(str(p) for p in plan.errors))
                 summary = apply_plan(plan, user="demo")
-                Round.objects.filter(code=demo.code).update(report_number=demo.report_number,
-                                                            report_date=demo.report_date)
+                Round.objects.filter(code=demo.code).update(
+                    report_number=demo.report_number, report_date=demo.report_date
+                )
                 progress.console.print(f"Kỳ {demo.code}: {summary.line()}, {len(plan.warnings)} cảnh báo / warnings")
                 progress.advance(task)
             latest = rounds[-1].code

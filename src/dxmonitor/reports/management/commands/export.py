@@ -25,8 +25,11 @@ class Command(BaseCommand):
         round_ = Round.objects.filter(code=options["round"]).first()
         if round_ is None:
             raise CommandError(f"Không có kỳ báo cáo '{options['round']}' / no round '{options['round']}'")
-        baseline = Round.objects.filter(code=options["baseline"]).first() if options["baseline"] else \
-            round_.effective_baseline()
+        baseline = (
+            Round.objects.filter(code=options["baseline"]).first()
+            if options["baseline"]
+            else round_.effective_baseline()
+        )
         rows = export_rows(round_context(round_, baseline))
         if options["format"] == "xlsx" and options["out"] is None:
             raise CommandError("XLSX cần --out TỆP / XLSX needs --out FILE")

@@ -30,8 +30,14 @@ class Command(BaseCommand):
             raise CommandError(f"Ngày không hợp lệ / invalid date: {options['date']}") from exc
         formats = [f.strip().lower() for f in options["format"].split(",") if f.strip()]
         try:
-            paths = generate(options["round"], formats, options["out"] or settings.REPORTS_DIR,
-                             baseline_code=options["baseline"], number=options["number"], issued_on=issued_on)
+            paths = generate(
+                options["round"],
+                formats,
+                options["out"] or settings.REPORTS_DIR,
+                baseline_code=options["baseline"],
+                number=options["number"],
+                issued_on=issued_on,
+            )
         except ReportError as exc:
             raise CommandError(f"{exc.vi} / {exc.en}") from exc
         for path in paths:

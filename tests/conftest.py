@@ -1,0 +1,33 @@
+"""Shared fixtures: the real catalogue, and a test database holding the two Bình Phước demo rounds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+
+from dxmonitor.catalogue.loading import Catalogue, load_catalogue
+from dxmonitor.catalogue.models import Round
+from dxmonitor.demo.loading import demo_rounds
+from dxmonitor.intake.planning import plan_files
+from dxmonitor.intake.store import apply_plan
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    """Load the catalogue and both demo rounds once; each test's changes are rolled back."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        call_command("init", verbosity=0)
+        for demo in demo_rounds():
+            plan = plan_files([demo.file], demo.code, load_catalogue())
+            assert plan.ok, plan.errors
+            apply_plan(plan, user="demo")
+            Round.objects.filter(code=demo.code).update(report_number=demo.report_number,
+                                                        report_date=demo.report_date)
+    yield
