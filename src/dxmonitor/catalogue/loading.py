@@ -153,6 +153,7 @@ def _cross_references(cat: Catalogue, where: dict[str, Location]) -> Iterable[Pr
                 yield missing(loc, "đơn vị", "unit", code)
     for unit in cat.units.values():
         loc = where["units" + unit.code]
-        for code in [unit.parent, *unit.groups, *unit.successors]:
-            if code is not None and code not in cat.units:
-                yield missing(loc, "đơn vị", "unit", code)
+        linked = [*([unit.parent] if unit.parent else []), *unit.groups, *unit.successors]
+        for link in linked:
+            if link not in cat.units:
+                yield missing(loc, "đơn vị", "unit", link)

@@ -58,6 +58,13 @@ class RoundContext:
         main = self.baseline_main if baseline else self.main
         return total(self.indicator(indicator), category, units, main, self.catalogue, self.whole)
 
+    def window_of(self, indicator: str) -> Window | None:
+        """The as-of window of an indicator's figures in this round (the whole's own, else any unit's)."""
+        fact = self.main.get((indicator, self.whole, "")) or next(
+            (f for f in self.main.values() if f.indicator == indicator), None
+        )
+        return fact.window if fact else None
+
     def facts_of(self, indicator: str, unit: str, category: str) -> list[Fact]:
         return [f for f in self.current.facts if f.key == (indicator, unit, category)]
 

@@ -7,12 +7,17 @@ import io
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook
 
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.rules import change, verdict
+
+
+class Writable(Protocol):
+    def write(self, text: str, /) -> Any: ...
+
 
 COLUMNS = [
     "round",
@@ -41,7 +46,7 @@ def plain(value: Decimal | None) -> str:
 
 def export_rows(ctx: RoundContext) -> list[dict[str, str]]:
     """One row per figure of the round (entered and derived), in the catalogue's dataset order."""
-    datasets = {}
+    datasets: dict[tuple[str, str], str] = {}
     for ds in ctx.catalogue.datasets.values():
         for code in ds.indicators:
             for unit in [*ds.units, ctx.whole]:
@@ -83,7 +88,7 @@ def _safe(cell: str) -> str:
     return cell
 
 
-def write_export(rows: list[dict[str, str]], fmt: str, out: Path | IO[str]) -> None:
+def write_export(rows: list[dict[str, str]], fmt: str, out: Path | Writable) -> None:
     if fmt == "json":
         text = json.dumps(rows, ensure_ascii=False, indent=1)
         _write_text(out, text + "\n")
@@ -109,7 +114,7 @@ def write_export(rows: list[dict[str, str]], fmt: str, out: Path | IO[str]) -> N
         raise ValueError(fmt)
 
 
-def _write_text(out: Path | IO[str], text: str) -> None:
+def _write_text(out: Path | Writable, text: str) -> None:
     if isinstance(out, Path):
         out.write_text(text, encoding="utf-8")
     else:

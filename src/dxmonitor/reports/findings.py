@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from dxmonitor.catalogue.schema import Indicator
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.formats import figure, window_text
@@ -32,7 +34,10 @@ def finding_text(finding: Finding, dataset: str, ctx: RoundContext) -> str | Non
     ind = ctx.indicator(finding.indicator)
     column = _column(ctx, dataset, ind, finding.category)
     units = [e.unit for e in column if e.unit != ctx.whole]
-    fmt = lambda v: figure(v, ind.kind, ind.decimals)  # noqa: E731
+
+    def fmt(value: Decimal | None) -> str:
+        return figure(value, ind.kind, ind.decimals)
+
     name = _name(ind, finding.category)
     if finding.kind == "trend":
         now = ctx.main.get((ind.code, ctx.whole, finding.category))

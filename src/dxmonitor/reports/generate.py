@@ -6,6 +6,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -38,11 +39,14 @@ def _render_html(doc: Document, path: Path) -> Path:
 
 
 def _render_pdf(doc: Document, path: Path) -> Path:
-    from dxmonitor.reports.render_pdf import render_pdf
+    from dxmonitor.reports.render_pdf import PdfError, render_pdf
 
     with tempfile.TemporaryDirectory() as tmp:
         docx = _render_docx(doc, Path(tmp) / (path.stem + ".docx"))
-        return render_pdf(docx, path)
+        try:
+            return render_pdf(docx, path)
+        except PdfError as exc:
+            raise ReportError(exc.vi_message, exc.en_message) from exc
 
 
 RENDERERS: dict[str, Callable[[Document, Path], Path]] = {
@@ -53,7 +57,8 @@ RENDERERS: dict[str, Callable[[Document, Path], Path]] = {
 
 
 def issuer_from_settings() -> Issuer:
-    return Issuer(**settings.REPORT_ISSUER)
+    config: dict[str, Any] = settings.REPORT_ISSUER
+    return Issuer(**config)
 
 
 def round_context(round_: Round, baseline: Round | None) -> RoundContext:

@@ -19,11 +19,19 @@ class Strict(BaseModel):
 Show = Literal["value", "change", "change_pct", "verdict", "baseline"]
 
 
+def _value_only() -> list[Show]:
+    return ["value"]
+
+
+def _value_baseline_change() -> list[Show]:
+    return ["value", "baseline", "change"]
+
+
 class Column(Strict):
     indicator: str
     category: str = ""
     categories: Literal["all"] | None = None  # one column per category of the indicator
-    show: list[Show] = Field(default_factory=lambda: ["value"])
+    show: list[Show] = Field(default_factory=_value_only)
     group: str = ""  # a heading above the label, for three-level headers
 
 
@@ -41,7 +49,7 @@ class FiguresBlock(Strict):
     dataset: str
     rows: list[str]
     unit: str | None = None
-    show: list[Show] = Field(default_factory=lambda: ["value", "baseline", "change"])
+    show: list[Show] = Field(default_factory=_value_baseline_change)
 
 
 class UnitTableBlock(Strict):

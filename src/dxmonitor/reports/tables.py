@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal
 
 from dxmonitor.catalogue.schema import Indicator
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.formats import change_text, figure, window_heading, window_text
 from dxmonitor.evaluation.rules import change, relative_change, verdict
+from dxmonitor.intake.windows import Window
 from dxmonitor.reports.model import Cell, Row, Table
-from dxmonitor.reports.outline import Column, FiguresBlock, UnitTableBlock, WindowTableBlock
+from dxmonitor.reports.outline import Column, FiguresBlock, Show, UnitTableBlock, WindowTableBlock
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
@@ -48,7 +50,7 @@ def _target_text(ind: Indicator, ctx: RoundContext) -> str:
     return "" if target is None else f"{target.op.replace('>=', '≥').replace('<=', '≤')} {_fmt(ind, target.value)}"
 
 
-def sub_headings(show: list[str], ind: Indicator, ctx: RoundContext) -> list[str]:
+def sub_headings(show: Sequence[str], ind: Indicator, ctx: RoundContext) -> list[str]:
     base = ctx.baseline.name if ctx.baseline else "kỳ trước"
     names = {
         "value": "Kết quả",
@@ -60,26 +62,34 @@ def sub_headings(show: list[str], ind: Indicator, ctx: RoundContext) -> list[str
     return [names[s] for s in show]
 
 
+def cell_text(show: str, ind: Indicator, value: Decimal | None, base: Decimal | None, when: Window | None) -> str:
+    """One cell: the value, the baseline, the change, or the verdict on the figure's day (`when`)."""
+    if show == "value":
+        return _fmt(ind, value)
+    if show == "baseline":
+        return _fmt(ind, base)
+    if show == "change":
+        return change_text(change(value, base), ind.kind, ind.decimals)
+    if show == "change_pct":
+        return change_text(relative_change(value, base), "percent", 2)
+    return (verdict(ind, value, when) or "") if when else ""
+
+
 def cells_for(
-    show: list[str], ind: Indicator, value: Decimal | None, base: Decimal | None, day_ok: bool, ctx: RoundContext
+    show: Sequence[str], ind: Indicator, value: Decimal | None, base: Decimal | None, when: Window | None
 ) -> list[Cell]:
-    window = next((f.window for f in ctx.main.values() if f.indicator == ind.code), None)
-    out = []
-    for s in show:
-        text = {
-            "value": lambda: _fmt(ind, value),
-            "baseline": lambda: _fmt(ind, base),
-            "change": lambda: change_text(change(value, base), ind.kind, ind.decimals),
-            "change_pct": lambda: change_text(relative_change(value, base), "percent", 2),
-            "verdict": lambda: (verdict(ind, value, window) or "") if day_ok else "",
-        }[s]()
-        out.append(Cell(text, align="right" if s in ("value", "baseline") and ind.kind != "percent" else "center"))
-    return out
+    return [
+        Cell(
+            cell_text(s, ind, value, base, when),
+            align="right" if s in ("value", "baseline") and ind.kind != "percent" else "center",
+        )
+        for s in show
+    ]
 
 
-def visible(show: list[str], ctx: RoundContext) -> list[str]:
+def visible(show: Sequence[Show], ctx: RoundContext) -> list[Show]:
     """Without a baseline round there is nothing to compare with: drop those columns."""
-    return show if ctx.baseline else [s for s in show if s not in ("baseline", "change", "change_pct")]
+    return list(show) if ctx.baseline else [s for s in show if s not in ("baseline", "change", "change_pct")]
 
 
 def unit_table(block: UnitTableBlock, ctx: RoundContext) -> Table | None:
@@ -118,14 +128,16 @@ def unit_table(block: UnitTableBlock, ctx: RoundContext) -> Table | None:
         row = [Cell(str(n)), Cell(ctx.unit(unit).name, align="left")]
         for col, ind, cat in columns:
             ev = ctx.evaluations.get((ind.code, unit, cat))
-            row += cells_for(col.show, ind, ev.value if ev else None, ev.baseline if ev else None, True, ctx)
+            row += cells_for(
+                col.show, ind, ev.value if ev else None, ev.baseline if ev else None, ev.window if ev else None
+            )
         body.append(Row(row))
     if block.total and len(units) > 1:
         row = [Cell("Tổng", colspan=2, bold=True)]
         for col, ind, cat in columns:
             value = ctx.total(ind.code, cat, units)
             base = ctx.total(ind.code, cat, units, baseline=True) if ctx.baseline else None
-            row += cells_for(col.show, ind, value, base, True, ctx)
+            row += cells_for(col.show, ind, value, base, ctx.window_of(ind.code))
         body.append(Row(row, style="total"))
     if block.change_row and ctx.baseline:
         row = [Cell(f"So với {ctx.baseline.name}", colspan=2, bold=True)]
@@ -163,9 +175,14 @@ def figures_table(block: FiguresBlock, ctx: RoundContext) -> Table | None:
                 label = ind.name + (f" — {category_label(ind, cat)}" if cat else "") + f" ({window_text(fact.window)})"
                 base = ctx.evaluations[(code, unit, cat)].baseline if fact == main else None
                 body.append(
-                    Row([Cell(label, align="left"), *cells_for(block.show, ind, fact.value, base, fact == main, ctx)])
+                    Row(
+                        [
+                            Cell(label, align="left"),
+                            *cells_for(block.show, ind, fact.value, base, fact.window if fact == main else None),
+                        ]
+                    )
                 )
-    return Table(header, body, widths=[5] + [2] * len(block.show)) if body else None
+    return Table(header, body, widths=[5.0] + [2.0] * len(block.show)) if body else None
 
 
 def window_table(block: WindowTableBlock, ctx: RoundContext) -> Table | None:

@@ -1,0 +1,73 @@
+"""Render the report document model as one standalone HTML page that prints on A4."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.template import Context, Engine
+
+from dxmonitor.evaluation.formats import long_date
+from dxmonitor.reports.layout import column_shares
+from dxmonitor.reports.model import Cell, Document, Heading, Paragraph, Table
+
+TEMPLATES = Path(__file__).parent / "templates"
+BOLD_ROWS = {"total", "group", "change"}
+
+
+@cache
+def _engine() -> Engine:
+    # A standalone engine: the report renders the same with or without Django settings.
+    return Engine(dirs=[str(TEMPLATES)], autoescape=True)
+
+
+def render_html(doc: Document, path: Path) -> Path:
+    """Write `doc` as a standalone HTML file at `path` and return the path."""
+    template = _engine().get_template("reports/report.html")
+    html = template.render(Context(_context(doc)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def _context(doc: Document) -> dict[str, Any]:
+    issuer = doc.issuer
+    recipients = [f"- {r}{'.' if i == len(issuer.recipients) - 1 else ';'}" for i, r in enumerate(issuer.recipients)]
+    return {
+        "doc": doc,
+        "parent_agency": issuer.parent_agency.upper(),
+        "agency": issuer.agency.upper(),
+        "place_date": f"{issuer.place}, {long_date(doc.issued_on)}",
+        "title": doc.title.upper(),
+        "recipients": recipients,
+        "signer_title": issuer.signer_title.upper(),
+        "blocks": [_block(b) for b in doc.blocks],
+    }
+
+
+def _block(block: Heading | Paragraph | Table) -> dict[str, Any]:
+    if isinstance(block, Heading):
+        level = min(max(block.level, 1), 3)
+        text = block.text.upper() if level == 1 else block.text
+        return {"kind": "heading", "tag": f"h{level + 1}", "text": text}
+    if isinstance(block, Paragraph):
+        return {"kind": "paragraph", "style": block.style, "text": block.text}
+    return {
+        "kind": "table",
+        "caption": block.caption,
+        "small": block.column_count > 6,
+        "widths": [f"{share * 100:.2f}" for share in column_shares(block)],
+        "header": [[_cell(c, header=True) for c in row] for row in block.header],
+        "body": [{"style": row.style, "cells": [_cell(c) for c in row.cells]} for row in block.body],
+    }
+
+
+def _cell(cell: Cell, header: bool = False) -> dict[str, str]:
+    # Spans as strings: the template must not localise numbers (that would need Django settings).
+    return {
+        "text": cell.text,
+        "colspan": str(cell.colspan) if cell.colspan > 1 else "",
+        "rowspan": str(cell.rowspan) if cell.rowspan > 1 else "",
+        "class": " ".join(c for c in ("center" if header else cell.align, "b" if cell.bold else "") if c),
+    }

@@ -1,0 +1,220 @@
+"""Reading figures written the Vietnamese way ("1.767", "92,36%") or plainly ("1767", "92.36")."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from babel.numbers import format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dxmonitor.intake.numbers import NumberError, Reading, parse_number
+
+
+def read(raw: object, kind: str) -> tuple[Decimal | None, bool]:
+    """The value read and whether it came with an ambiguity note."""
+    reading = parse_number(raw, kind)  # type: ignore[arg-type]
+    return reading.value, reading.ambiguous
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "expected"),
+    [
+        ("1.767", "count", Decimal("1767")),
+        ("92,36%", "percent", Decimal("92.36")),
+        ("41.250.000", "amount", Decimal("41250000")),
+        ("1.234,5", "percent", Decimal("1234.5")),
+        ("6.156.783", "count", Decimal("6156783")),
+        ("100%", "percent", Decimal("100")),
+        ("0,5", "percent", Decimal("0.5")),
+    ],
+)
+def test_it_reads_vietnamese_figures(raw: str, kind: str, expected: Decimal) -> None:
+    assert read(raw, kind) == (expected, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "expected"),
+    [
+        ("1767", "count", Decimal("1767")),
+        ("92.36", "percent", Decimal("92.36")),
+        ("0", "count", Decimal("0")),
+        ("41250000", "amount", Decimal("41250000")),
+    ],
+)
+def test_it_reads_plain_figures(raw: str, kind: str, expected: Decimal) -> None:
+    assert read(raw, kind) == (expected, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "expected"),
+    [
+        ("130,970,001", "count", Decimal("130970001")),
+        ("1,234.5", "percent", Decimal("1234.5")),
+        ("41,250,000", "amount", Decimal("41250000")),
+    ],
+)
+def test_it_reads_figures_grouped_with_commas(raw: str, kind: str, expected: Decimal) -> None:
+    assert read(raw, kind) == (expected, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "expected"),
+    [
+        ("29,762", "count", (Decimal("29762"), True)),
+        ("1.080", "percent", (Decimal("1.08"), True)),
+        ("1.080", "count", (Decimal("1080"), False)),
+        ("92,360", "percent", (Decimal("92.36"), False)),
+        ("29,762", "amount", (Decimal("29762"), True)),
+    ],
+)
+def test_it_resolves_one_separator_before_three_digits_by_the_kind_of_indicator(
+    raw: str, kind: str, expected: tuple[Decimal, bool]
+) -> None:
+    assert read(raw, kind) == expected
+
+
+def test_it_explains_an_ambiguous_figure_in_both_languages() -> None:
+    assert parse_number("29,762", "count") == Reading(
+        Decimal("29762"),
+        note_vi="'29,762' có thể hiểu hai cách; theo loại chỉ tiêu (count) đã đọc là 29762",
+        note_en="'29,762' is ambiguous; read as 29762 because the indicator is a count",
+    )
+
+
+@pytest.mark.parametrize("raw", ["", "-", "   ", None, "–", "x"])
+def test_it_reads_a_blank_cell_as_no_value(raw: object) -> None:
+    assert parse_number(raw, "count") == Reading(None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "expected"),
+    [
+        ("-5", "count", Decimal("-5")),
+        ("-1.767", "count", Decimal("-1767")),
+        ("-3,4%", "percent", Decimal("-3.4")),
+        ("−3,4", "percent", Decimal("-3.4")),
+    ],
+)
+def test_it_reads_negative_figures(raw: str, kind: str, expected: Decimal) -> None:
+    assert read(raw, kind) == (expected, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1 767", Decimal("1767")),
+        ("1\u00a0767", Decimal("1767")),
+        ("1\u202f767", Decimal("1767")),
+        (" 1767 ", Decimal("1767")),
+        ("6 156 783", Decimal("6156783")),
+    ],
+)
+def test_it_ignores_spaces_inside_a_figure(raw: str, expected: Decimal) -> None:
+    assert read(raw, "count") == (expected, False)
+
+
+def test_it_refuses_a_percent_sign_on_a_count() -> None:
+    with pytest.raises(NumberError) as caught:
+        parse_number("92,36%", "count")
+    assert (caught.value.vi, caught.value.en) == (
+        "'92,36%' có dấu % nhưng chỉ tiêu không phải tỷ lệ",
+        "'92,36%' has a % sign but the indicator is not a percentage",
+    )
+
+
+@pytest.mark.parametrize(("raw", "kind"), [("1,5", "count"), ("12.5", "amount"), (1.5, "count")])
+def test_it_refuses_a_fractional_count_or_amount(raw: object, kind: str) -> None:
+    with pytest.raises(NumberError) as caught:
+        parse_number(raw, kind)  # type: ignore[arg-type]
+    assert (caught.value.vi, caught.value.en) == (
+        f"'{raw}': số đếm và số tiền phải là số nguyên",
+        f"'{raw}': counts and amounts must be whole numbers",
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "vi", "en"),
+    [
+        ("12a", "'12a' không phải là số", "'12a' is not a number"),
+        ("abc", "'abc' không phải là số", "'abc' is not a number"),
+        ("5.", "'5.' không phải là số", "'5.' is not a number"),
+        (
+            "1..2",
+            "'1..2': các nhóm chữ số không đúng (phải là nhóm 3 chữ số)",
+            "'1..2': digit groups are not groups of three",
+        ),
+        (
+            "1,2,3,4",
+            "'1,2,3,4': các nhóm chữ số không đúng (phải là nhóm 3 chữ số)",
+            "'1,2,3,4': digit groups are not groups of three",
+        ),
+        (
+            "1.23.456",
+            "'1.23.456': các nhóm chữ số không đúng (phải là nhóm 3 chữ số)",
+            "'1.23.456': digit groups are not groups of three",
+        ),
+        ("1.2,3,4", "'1.2,3,4': dấu phân cách không hợp lệ", "'1.2,3,4': separators are mixed up"),
+    ],
+)
+def test_it_refuses_garbage_with_a_message_in_vietnamese_and_english(raw: str, vi: str, en: str) -> None:
+    with pytest.raises(NumberError) as caught:
+        parse_number(raw, "count")
+    assert (caught.value.vi, caught.value.en, str(caught.value)) == (vi, en, en)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "expected"),
+    [
+        (1767, "count", Decimal("1767")),
+        (1767.0, "count", Decimal("1767")),
+        (92.36, "percent", Decimal("92.36")),
+        (100, "percent", Decimal("100")),
+        (41250000, "amount", Decimal("41250000")),
+        (Decimal("97.87"), "percent", Decimal("97.87")),
+    ],
+)
+def test_it_reads_numbers_from_spreadsheet_cells(raw: object, kind: str, expected: Decimal) -> None:
+    assert read(raw, kind) == (expected, False)
+
+
+def test_it_refuses_a_true_or_false_cell() -> None:
+    with pytest.raises(NumberError):
+        parse_number(True, "count")
+
+
+@pytest.mark.parametrize(("raw", "kind"), [(float("nan"), "percent"), (float("inf"), "percent"), (float("inf"), "count")])
+def test_it_refuses_a_cell_that_is_not_a_finite_number(raw: object, kind: str) -> None:
+    with pytest.raises(NumberError):
+        parse_number(raw, kind)  # type: ignore[arg-type]
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_any_whole_number_written_the_vietnamese_way_reads_back_as_a_count(n: int) -> None:
+    written = format_decimal(n, locale="vi")
+    assert parse_number(written, "count").value == n
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_any_whole_number_written_plainly_reads_back_as_a_count(n: int) -> None:
+    assert parse_number(str(n), "count").value == n
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_any_whole_number_grouped_with_commas_reads_back_as_a_count(n: int) -> None:
+    assert parse_number(f"{n:,}", "count").value == n
+
+
+@given(st.decimals(min_value=0, max_value=100, places=2))
+def test_any_percentage_written_the_vietnamese_way_reads_back_exactly(d: Decimal) -> None:
+    written = f"{d:f}".replace(".", ",") + "%"
+    assert parse_number(written, "percent") == Reading(d)
+
+
+@given(st.text(), st.sampled_from(["percent", "count", "amount"]))
+def test_it_never_fails_with_anything_but_a_number_error(text: str, kind: str) -> None:
+    try:
+        parse_number(text, kind)  # type: ignore[arg-type]
+    except NumberError as exc:
+        assert exc.vi and exc.en
