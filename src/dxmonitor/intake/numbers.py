@@ -86,6 +86,8 @@ def parse_number(raw: object, kind: Kind) -> Reading:
         raise NumberError("giá trị không phải là số", "the value is not a number")
     if isinstance(raw, int | float | Decimal):
         value = Decimal(str(raw))
+        if not value.is_finite():
+            raise NumberError(f"'{raw}' không phải là số hữu hạn", f"'{raw}' is not a finite number")
         return _checked(value, kind, str(raw))
     text = _SPACES.sub("", str(raw)).replace("−", "-")
     if text in BLANKS:
