@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
@@ -31,6 +32,7 @@ MASTHEAD_INDENT = Mm(-15)
 CLOSING_WIDTHS = (Mm(80), Mm(85))
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 BOLD_ROWS = {"total", "group", "change"}
+WIDE_TABLE_COLUMNS = 8  # more columns than this do not fit portrait A4 at 11 pt (VND amounts run to 15 digits)
 HEADING_LOOK = {1: (13, False), 2: (13, False), 3: (13, True)}  # level -> (size, italic); all bold
 Container = DocxDocument | _Cell
 
@@ -43,14 +45,19 @@ def render_docx(doc: Document, path: Path) -> Path:
     _masthead(out, doc)
     _title(out, doc)
     previous_was_table = False
-    for block in doc.blocks:
+    landscape = _landscape_spans(doc)
+    width: Length = TEXT_WIDTH
+    for index, block in enumerate(doc.blocks):
+        if index in landscape.starts or index in landscape.ends:
+            width = _new_section(out, landscape=index in landscape.starts)
         if isinstance(block, Heading):
             _heading(out, block, space_before=6 if previous_was_table else 0)
         elif isinstance(block, Paragraph):
             _paragraph(out, block, space_before=6 if previous_was_table else 0)
         elif isinstance(block, Table):
-            _table(out, block)
+            _table(out, block, width)
         previous_was_table = isinstance(block, Table)
+    # A report whose last table is landscape closes on that page: the signature follows the figures.
     _closing(out, doc)
     props = out.core_properties
     props.title = f"{doc.title} - {doc.subtitle}" if doc.subtitle else doc.title
@@ -61,6 +68,46 @@ def render_docx(doc: Document, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     out.save(str(path))
     return path
+
+
+@dataclass
+class _Spans:
+    starts: set[int] = field(default_factory=set)
+    ends: set[int] = field(default_factory=set)
+
+
+def _landscape_spans(doc: Document) -> _Spans:
+    """Tables too wide for portrait A4 go on landscape pages, from their section heading to the next heading."""
+    spans = _Spans()
+    blocks = doc.blocks
+    for j, block in enumerate(blocks):
+        if not isinstance(block, Table) or block.column_count <= WIDE_TABLE_COLUMNS:
+            continue
+        start = j
+        while (
+            start > 0
+            and not isinstance(blocks[start - 1], Table)
+            and (isinstance(blocks[start - 1], Heading) or getattr(blocks[start - 1], "style", "") == "note")
+        ):
+            start -= 1
+        end = next((k for k in range(j + 1, len(blocks)) if isinstance(blocks[k], Heading)), None)
+        if start not in spans.ends:
+            spans.starts.add(start)
+        else:
+            spans.ends.discard(start)
+        if end is not None:
+            spans.ends.add(end)
+    return spans
+
+
+def _new_section(out: DocxDocument, landscape: bool) -> Length:
+    """Start a new page in the given orientation; return the text width there."""
+    section = out.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long, short = Mm(297), Mm(210)
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    section.different_first_page_header_footer = False
+    return Length(section.page_width - section.left_margin - section.right_margin)
 
 
 def _set_up_page(out: DocxDocument) -> None:
@@ -206,18 +253,18 @@ def place_cells(rows: list[list[Cell]]) -> list[tuple[int, int, Cell]]:
     return placed
 
 
-def _table(out: DocxDocument, block: Table) -> None:
+def _table(out: DocxDocument, block: Table, width: Length = TEXT_WIDTH) -> None:
     if block.caption:
         _line(out, block.caption, bold=True, after=6).paragraph_format.keep_with_next = True
     rows = [*block.header, *(row.cells for row in block.body)]
     styles = ["header"] * len(block.header) + [row.style for row in block.body]
     count = block.column_count
-    size = Pt(11 if count > 6 else 12)
+    size = Pt(12 if count <= 6 else 11)
     table = out.add_table(rows=len(rows), cols=count)
     table.style = out.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     docx_xml.set_table_borders(table, "single")
-    docx_xml.set_column_widths(table, [Length(int(TEXT_WIDTH * share)) for share in column_shares(block)])
+    docx_xml.set_column_widths(table, [Length(int(width * share)) for share in column_shares(block)])
     for r, row in enumerate(table.rows):
         docx_xml.set_row_flags(row, repeat_header=styles[r] == "header")
         for tc in row._tr.tc_lst:

@@ -57,6 +57,7 @@ def _block(block: Heading | Paragraph | Table) -> dict[str, Any]:
         "kind": "table",
         "caption": block.caption,
         "small": block.column_count > 6,
+        "smaller": block.column_count > 8,
         "widths": [f"{share * 100:.2f}" for share in column_shares(block)],
         "header": [[_cell(c, header=True) for c in row] for row in block.header],
         "body": [{"style": row.style, "cells": [_cell(c) for c in row.cells]} for row in block.body],

@@ -232,4 +232,6 @@ def window_table(block: WindowTableBlock, ctx: RoundContext) -> Table | None:
         ]
     if block.total:
         body.append(Row([Cell("Tổng", colspan=2, bold=True), *values(units)], style="total"))
-    return Table(header, body)
+    # Amounts in VND run to 15 characters; give them room, the unit name less than usual.
+    widths = [0.5, 2.6] + [2.0 if ind.kind == "amount" else 0.9 for _ in windows for _, ind, _ in columns]
+    return Table(header, body, widths=widths)
