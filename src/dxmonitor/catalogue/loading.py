@@ -139,10 +139,10 @@ def _cross_references(cat: Catalogue, where: dict[str, Location]) -> Iterable[Pr
 
     for ind in cat.indicators.values():
         loc = where["indicators" + ind.code]
-        if ind.derived:
-            for ref in (ind.derived.numerator, ind.derived.denominator):
-                if ref is not None and ref not in cat.indicators:
-                    yield missing(loc, "chỉ tiêu", "indicator", ref)
+        refs = [ind.cumulative_of, *((ind.derived.numerator, ind.derived.denominator) if ind.derived else ())]
+        for ref in refs:
+            if ref is not None and ref not in cat.indicators:
+                yield missing(loc, "chỉ tiêu", "indicator", ref)
     for ds in cat.datasets.values():
         loc = where["datasets" + ds.code]
         for code in ds.indicators:

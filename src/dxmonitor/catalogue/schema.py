@@ -59,6 +59,7 @@ class Indicator(Strict):
     disaggregation: dict[str, dict[str, str]] = Field(default_factory=dict)
     derived: Derivation | None = None
     cumulative: bool = False
+    cumulative_of: str | None = None  # the flow this running total adds up (visits → cumulative visits)
     moves_monthly: bool = False
     targets: list[Target] = Field(default_factory=list)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from dxmonitor.catalogue.schema import Indicator
@@ -67,8 +68,11 @@ class Checker:
         found = [
             *self.printed(),
             *self.parts_against_totals(),
+            *self.parts_exceed_whole(),
             *self.ranges(),
             *self.cumulative_decreases(),
+            *self.period_against_running_totals(),
+            *self.running_total_dates(),
             *self.unchanged(),
             *self.identical_rows(),
             *self.missing_units(),
@@ -179,6 +183,93 @@ class Checker:
                     f"tổng: {figure(f.value, ind.kind, ind.decimals)}; "
                     f"cộng các phần: {figure(total_, ind.kind, ind.decimals)}",
                     "tổng các phân loại không bằng số tổng đã báo cáo",
+                )
+
+    def parts_exceed_whole(self) -> Iterator[QualityFinding]:
+        """The units' counts, up to an earlier or the same day, cannot add up to more than the whole's own."""
+        whole = self.ctx.whole
+        for (code, unit, category), fact in self.ctx.main.items():
+            ind = self.ctx.indicator(code)
+            if unit != whole or fact.computed or ind.kind == "percent":
+                continue
+            parts = [
+                f
+                for (i, u, c), f in self.ctx.main.items()
+                if i == code
+                and c == category
+                and u != whole
+                and not f.computed
+                and f.window.end <= fact.window.end
+                and self.ctx.unit(u).kind not in ("group", "province")
+            ]
+            summed = sum((f.value for f in parts), Decimal(0))
+            if parts and summed > fact.value:
+                yield self.finding(
+                    Severity.ERROR,
+                    "parts_exceed_whole",
+                    (code, unit, category),
+                    f"toàn tỉnh: {number(fact.value)} ({window_text(fact.window)}); "
+                    f"cộng {len(parts)} đơn vị: {number(summed)}",
+                    "số liệu toàn tỉnh nhỏ hơn tổng số liệu các đơn vị tính đến ngày sớm hơn: một trong hai bị sai",
+                )
+
+    def period_against_running_totals(self) -> Iterator[QualityFinding]:
+        """A figure for the days since the last report should equal this year-to-date minus last report's."""
+        if self.ctx.baseline is None:
+            return
+        for fact in self.ctx.current.facts:
+            if fact.window.start is None or fact.computed:
+                continue
+            for now in self.ctx.current.facts:
+                if (
+                    now.key != fact.key
+                    or now.window.end != fact.window.end
+                    or now.window.start is None
+                    or now.window.start >= fact.window.start
+                ):
+                    continue
+                before = [
+                    b
+                    for b in self.ctx.baseline.facts
+                    if b.key == now.key
+                    and b.window.start == now.window.start
+                    and abs((b.window.end - fact.window.start).days) <= 1
+                ]
+                if not before:
+                    continue
+                expected = now.value - before[0].value
+                if expected > 0 and abs(fact.value - expected) > expected / 10:
+                    ind = self.ctx.indicator(fact.indicator)
+                    yield self.finding(
+                        Severity.WARNING,
+                        "period_against_running_totals",
+                        fact.key,
+                        f"{window_text(fact.window)}: {figure(fact.value, ind.kind, ind.decimals)}; "
+                        f"{number(now.value)} − {number(before[0].value)} = {number(expected)}",
+                        "số liệu trong kỳ không khớp với hiệu của hai số lũy kế từ đầu năm",
+                    )
+
+    def running_total_dates(self) -> Iterator[QualityFinding]:
+        """A running total that grew by exactly the month's figure, though its dates span other days."""
+        if self.ctx.baseline is None:
+            return
+        for (code, unit, category), now in self.ctx.main.items():
+            flow_code = self.ctx.indicator(code).cumulative_of
+            before = self.ctx.baseline_main.get((code, unit, category))
+            flow = self.ctx.main.get((flow_code or "", unit, category))
+            if not flow_code or before is None or flow is None or flow.window.start is None:
+                continue
+            grew_by = now.value - before.value
+            covered = (before.window.end + timedelta(days=1), now.window.end)
+            if grew_by == flow.value and covered != (flow.window.start, flow.window.end):
+                yield self.finding(
+                    Severity.WARNING,
+                    "running_total_dates",
+                    (code, unit, category),
+                    f"{number(before.value)} ({window_text(before.window)}) + {number(flow.value)} "
+                    f"({window_text(flow.window)}) = {number(now.value)} ({window_text(now.window)})",
+                    "số lũy kế bằng đúng số kỳ trước cộng số của tháng, nhưng ngày số liệu không khớp: "
+                    "có thể cộng dồn theo tháng rồi ghi nhầm ngày",
                 )
 
     def ranges(self) -> Iterator[QualityFinding]:
