@@ -78,7 +78,7 @@ def test_it_resolves_one_separator_before_three_digits_by_the_kind_of_indicator(
 def test_it_explains_an_ambiguous_figure_in_both_languages() -> None:
     assert parse_number("29,762", "count") == Reading(
         Decimal("29762"),
-        note_vi="'29,762' có thể hiểu hai cách; theo loại chỉ tiêu (count) đã đọc là 29762",
+        note_vi="'29,762' có thể hiểu hai cách; vì chỉ tiêu là số đếm nên đã đọc là 29762",
         note_en="'29,762' is ambiguous; read as 29762 because the indicator is a count",
     )
 
@@ -184,7 +184,9 @@ def test_it_refuses_a_true_or_false_cell() -> None:
         parse_number(True, "count")
 
 
-@pytest.mark.parametrize(("raw", "kind"), [(float("nan"), "percent"), (float("inf"), "percent"), (float("inf"), "count")])
+@pytest.mark.parametrize(
+    ("raw", "kind"), [(float("nan"), "percent"), (float("inf"), "percent"), (float("inf"), "count")]
+)
 def test_it_refuses_a_cell_that_is_not_a_finite_number(raw: object, kind: str) -> None:
     with pytest.raises(NumberError):
         parse_number(raw, kind)  # type: ignore[arg-type]

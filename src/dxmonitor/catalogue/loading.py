@@ -99,11 +99,27 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml"))
 
 
+@dataclass(frozen=True)
+class _Origin:
+    """Where a catalogue entry was read: its file, the line of every path in that file, its index."""
+
+    path: Path
+    lines: dict[tuple[Any, ...], int]
+    key: tuple[str, int]
+    code: str
+
+    def locate(self, *field_path: Any) -> Location:
+        """The file, line and field of `field_path` inside this entry: field "portal › indicators[1]"."""
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in field_path).lstrip(".")
+        field = f"{self.code} › {where}" if where else self.code
+        return Location(file=str(self.path), row=_line_of(self.lines, (*self.key, *field_path)), field=field)
+
+
 def load_catalogue(folder: Path = DATA_DIR) -> Catalogue:
     """Load indicators/*.yaml, datasets/*.yaml and units/*.yaml under `folder`; raise CatalogueError."""
     catalogue = Catalogue()
     problems: list[Problem] = []
-    where: dict[str, Location] = {}
+    origins: dict[str, _Origin] = {}
 
     def collect(sub: str, model: type[M], items: Any, target: dict[str, Any]) -> None:
         for path in _yaml_files(folder / sub):
@@ -112,48 +128,55 @@ def load_catalogue(folder: Path = DATA_DIR) -> Catalogue:
             if parsed is None:
                 continue
             for i, item in enumerate(items(parsed)):
-                loc = Location(file=str(path), row=_line_of(lines, (sub, i)), field=item.code)
+                origin = _Origin(path, lines, (sub, i), item.code)
                 if item.code in target:
+                    first = origins[sub + item.code].locate()
                     problems.append(
                         error(
-                            loc,
-                            f"mã '{item.code}' bị trùng (đã có ở {where[sub + item.code]})",
-                            f"duplicate code '{item.code}'",
+                            origin.locate("code"),
+                            f"mã '{item.code}' bị trùng (đã có ở {first.file}, dòng {first.row})",
+                            f"duplicate code '{item.code}' (first at {first.file}, line {first.row})",
                         )
                     )
                 target[item.code] = item
-                where[sub + item.code] = loc
+                origins[sub + item.code] = origin
 
     collect("indicators", IndicatorFile, lambda f: f.indicators, catalogue.indicators)
     collect("datasets", DatasetFile, lambda f: f.datasets, catalogue.datasets)
     collect("units", UnitFile, lambda f: f.units, catalogue.units)
-    problems.extend(_cross_references(catalogue, where))
+    if not problems:  # with a file unreadable, its codes would show up again here as "missing": noise
+        problems.extend(_cross_references(catalogue, origins))
     if problems:
         raise CatalogueError(problems)
     return catalogue
 
 
-def _cross_references(cat: Catalogue, where: dict[str, Location]) -> Iterable[Problem]:
+def _cross_references(cat: Catalogue, origins: dict[str, _Origin]) -> Iterable[Problem]:
     def missing(loc: Location, what_vi: str, what_en: str, code: str) -> Problem:
         return error(loc, f"{what_vi} '{code}' không có trong danh mục", f"{what_en} '{code}' is not in the catalogue")
 
     for ind in cat.indicators.values():
-        loc = where["indicators" + ind.code]
-        refs = [ind.cumulative_of, *((ind.derived.numerator, ind.derived.denominator) if ind.derived else ())]
-        for ref in refs:
-            if ref is not None and ref not in cat.indicators:
-                yield missing(loc, "chỉ tiêu", "indicator", ref)
+        origin = origins["indicators" + ind.code]
+        if ind.cumulative_of is not None and ind.cumulative_of not in cat.indicators:
+            yield missing(origin.locate("cumulative_of"), "chỉ tiêu", "indicator", ind.cumulative_of)
+        if ind.derived:
+            for part in ("numerator", "denominator"):
+                ref = getattr(ind.derived, part)
+                if ref is not None and ref not in cat.indicators:
+                    yield missing(origin.locate("derived", part), "chỉ tiêu", "indicator", ref)
     for ds in cat.datasets.values():
-        loc = where["datasets" + ds.code]
-        for code in ds.indicators:
+        origin = origins["datasets" + ds.code]
+        for k, code in enumerate(ds.indicators):
             if code not in cat.indicators:
-                yield missing(loc, "chỉ tiêu", "indicator", code)
-        for code in ds.units:
+                yield missing(origin.locate("indicators", k), "chỉ tiêu", "indicator", code)
+        for k, code in enumerate(ds.units):
             if code not in cat.units:
-                yield missing(loc, "đơn vị", "unit", code)
+                yield missing(origin.locate("units", k), "đơn vị", "unit", code)
     for unit in cat.units.values():
-        loc = where["units" + unit.code]
-        linked = [*([unit.parent] if unit.parent else []), *unit.groups, *unit.successors]
-        for link in linked:
-            if link not in cat.units:
-                yield missing(loc, "đơn vị", "unit", link)
+        origin = origins["units" + unit.code]
+        if unit.parent is not None and unit.parent not in cat.units:
+            yield missing(origin.locate("parent"), "đơn vị", "unit", unit.parent)
+        for field_name in ("groups", "successors"):
+            for k, code in enumerate(getattr(unit, field_name)):
+                if code not in cat.units:
+                    yield missing(origin.locate(field_name, k), "đơn vị", "unit", code)

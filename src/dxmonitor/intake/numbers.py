@@ -71,9 +71,10 @@ def _plain_digits(text: str, kind: Kind) -> tuple[Decimal, str, str]:
     if chosen == vietnamese:
         return chosen, "", ""
     shown = f"{chosen.normalize():f}"
+    kind_vi = {"percent": "tỷ lệ", "count": "số đếm", "amount": "số tiền"}[kind]
     return (
         chosen,
-        f"'{text}' có thể hiểu hai cách; theo loại chỉ tiêu ({kind}) đã đọc là {shown}",
+        f"'{text}' có thể hiểu hai cách; vì chỉ tiêu là {kind_vi} nên đã đọc là {shown}",
         f"'{text}' is ambiguous; read as {shown} because the indicator is a {kind}",
     )
 

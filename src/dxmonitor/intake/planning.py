@@ -276,10 +276,10 @@ def plan_files(paths: Iterable[Path], round_code: str, catalogue: Catalogue) -> 
             read_problems.append(error(Location(file=str(path)), exc.vi, exc.en))
             continue
         found, problems = read_long(sheets)
+        if not found and not problems:
+            problems.append(error(Location(file=path.name), "không có dòng số liệu nào", "there are no data rows"))
         records.extend(found)
         read_problems.extend(problems)
     plan = plan_records(records, round_code, catalogue)
     plan.problems[:0] = read_problems
-    if not records and not read_problems:
-        plan.problems.append(error(Location(), "không có dòng số liệu nào", "there are no data rows"))
     return plan

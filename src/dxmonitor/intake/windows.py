@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 _DATE = r"(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})"
 _WINDOW = re.compile(rf"^\s*{_DATE}\s*(?:(?:-|–|\.\.|đến|to)\s*{_DATE})?\s*$", re.IGNORECASE)
@@ -54,6 +54,8 @@ def parse_window(raw: object) -> Window | None:
     """Read an as-of cell; None when empty. Raise WindowError when it is not a date or a window."""
     if raw is None:
         return None
+    if isinstance(raw, datetime):  # a spreadsheet date cell may carry a time of day: the day is what counts
+        return Window(raw.date())
     if isinstance(raw, date):
         return Window(raw)
     text = str(raw).strip()
