@@ -28,6 +28,5 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
             plan = plan_files([demo.file], demo.code, load_catalogue())
             assert plan.ok, plan.errors
             apply_plan(plan, user="demo")
-            Round.objects.filter(code=demo.code).update(report_number=demo.report_number,
-                                                        report_date=demo.report_date)
+            Round.objects.filter(code=demo.code).update(report_number=demo.report_number, report_date=demo.report_date)
     yield

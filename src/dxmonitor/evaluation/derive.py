@@ -60,16 +60,18 @@ def derive(round_facts: RoundFacts, catalogue: Catalogue) -> RoundFacts:
     """A copy of the round with every derived figure added (entered figures are never overwritten)."""
     facts = [f for f in round_facts.facts if not _is_derived(f, catalogue)]
     facts += _category_totals(facts, catalogue)
-    attribute_units = {f.unit for f in facts}
+    latest: dict[str, Window] = {}  # a unit attribute holds on the unit's own latest as-of day
+    for f in facts:
+        if f.unit not in latest or f.window.end > latest[f.unit].end:
+            latest[f.unit] = Window(f.window.end)
     for indicator in catalogue.indicators.values():
         spec = indicator.derived
         if spec is None or spec.unit_attribute is None:
             continue
-        window = max((f.window for f in facts), key=lambda w: w.end, default=None)
         for unit in catalogue.units.values():
             number = getattr(unit, spec.unit_attribute)
-            if number is not None and window is not None and unit.code in attribute_units:
-                facts.append(Fact(indicator.code, unit.code, "", window, Decimal(number), computed=True))
+            if number is not None and unit.code in latest:
+                facts.append(Fact(indicator.code, unit.code, "", latest[unit.code], Decimal(number), computed=True))
     for indicator in _in_dependency_order(catalogue):
         facts += _ratio(indicator, facts, catalogue)
     return RoundFacts(round_facts.code, round_facts.name, facts, list(round_facts.printed))

@@ -22,7 +22,8 @@ def number(value: Decimal | None, decimals: int = 0) -> str:
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    return format_decimal(rounded(value, decimals), format=pattern, locale=LOCALE)
+    shown = rounded(value, decimals)
+    return format_decimal(shown if shown != 0 else Decimal(0), format=pattern, locale=LOCALE)
 
 
 def percent(value: Decimal | None, decimals: int = 2) -> str:
@@ -51,8 +52,9 @@ def long_date(day: date) -> str:
 
 
 def short_date(day: date) -> str:
-    """ "16/7/2022", "01/6/2022"."""
-    return format_date(day, "dd/M/yyyy", locale=LOCALE)
+    """ "16/7/2022", "01/6/2022", "01/01/2022": months 1 and 2 with a leading zero, as in the long form."""
+    month = "MM" if day.month < 3 else "M"
+    return format_date(day, f"dd/{month}/yyyy", locale=LOCALE)
 
 
 def window_text(window: Window) -> str:

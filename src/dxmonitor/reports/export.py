@@ -34,13 +34,14 @@ COLUMNS = [
     "change",
 ]
 FORMATS = ("csv", "json", "xlsx")
+PRECISION = Decimal("0.000001")
 
 
 def plain(value: Decimal | None) -> str:
     """A plain number with a dot decimal and no trailing zeros: 92.36, 1767, -3.4."""
     if value is None:
         return ""
-    text = f"{value.normalize():f}"
+    text = f"{value.quantize(PRECISION).normalize():f}"  # derived rates: as many decimals as stored figures
     return text if text != "-0" else "0"
 
 

@@ -1,0 +1,111 @@
+"""`dxmonitor demo --no-serve` end to end, and the first web page that lists the rounds and their report files."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+from dxmonitor.catalogue.models import Round
+from dxmonitor.intake.models import Value
+from dxmonitor.reports import render_pdf
+
+pytestmark = pytest.mark.django_db
+
+REPORT_FILES = ["bao-cao-2022-06.docx", "bao-cao-2022-06.html", "bao-cao-2022-06.pdf"]
+
+
+@pytest.mark.slow
+def test_the_demo_writes_the_june_report_in_three_formats(tmp_path: Path) -> None:
+    values_before = Value.objects.count()
+
+    call_command("demo", no_serve=True, out=tmp_path, stdout=StringIO())
+
+    docx_file, html_file, pdf_file = (tmp_path / name for name in REPORT_FILES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == REPORT_FILES
+    assert docx_file.read_bytes()[:2] == b"PK" and docx_file.stat().st_size > 20_000
+    assert "Số: 02/BC-STTTT" in html_file.read_text(encoding="utf-8")
+    assert pdf_file.read_bytes()[:5] == b"%PDF-" and pdf_file.stat().st_size > 20_000
+    # The test database already holds both demo rounds: importing them again changes nothing.
+    assert Value.objects.count() == values_before
+    assert list(Round.objects.order_by("code").values_list("code", "report_number")) == [
+        ("2022-05", "01/BC-STTTT"),
+        ("2022-06", "02/BC-STTTT"),
+    ]
+
+
+def test_the_demo_still_writes_docx_and_html_when_libreoffice_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render_pdf, "find_soffice", lambda: None)
+
+    call_command("demo", no_serve=True, out=tmp_path, stdout=StringIO())
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == REPORT_FILES[:2]
+
+
+# --- the web page -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reports_dir(tmp_path: Path, settings: Settings) -> Path:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    settings.REPORTS_DIR = folder
+    (folder / "bao-cao-2022-06.docx").write_bytes(b"PK\x03\x04 a docx")
+    (folder / "bao-cao-2022-06.html").write_text("<p>Số: 02/BC-STTTT</p>", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("not a report", encoding="utf-8")  # beside the folder, not in it
+    return folder
+
+
+def test_the_home_page_lists_both_rounds_with_their_report_numbers_and_files(reports_dir: Path) -> None:
+    page = Client().get("/")
+    html = page.content.decode()
+
+    assert page.status_code == 200
+    june, may = html.index("tháng 6/2022"), html.index("tháng 5/2022")
+    assert june < may
+    assert html.index("02/BC-STTTT") < html.index("01/BC-STTTT")
+    assert "20/07/2022" in html and "20/06/2022" in html
+    assert 'href="/reports/bao-cao-2022-06.docx"' in html and 'href="/reports/bao-cao-2022-06.html"' in html
+    assert "/reports/bao-cao-2022-06.pdf" not in html
+    assert "/reports/bao-cao-2022-05" not in html and "dxmonitor report --round 2022-05" in html
+
+
+def test_a_report_file_is_served_for_download(reports_dir: Path) -> None:
+    response = Client().get("/reports/bao-cao-2022-06.docx")
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"PK\x03\x04 a docx"  # type: ignore[attr-defined]
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert 'filename="bao-cao-2022-06.docx"' in response["Content-Disposition"]
+
+
+def test_an_html_report_is_shown_in_the_browser(reports_dir: Path) -> None:
+    response = Client().get("/reports/bao-cao-2022-06.html")
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).decode() == "<p>Số: 02/BC-STTTT</p>"  # type: ignore[attr-defined]
+    assert response["Content-Disposition"].startswith("inline;")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../pyproject.toml",
+        "..%2Fpyproject.toml",
+        "..",
+        "%2E%2E%2Fpyproject.toml",
+        "..%5Cpyproject.toml",
+        "bao-cao-2022-05.docx",
+        "",
+    ],
+)
+def test_anything_but_a_report_file_in_the_folder_is_not_found(reports_dir: Path, name: str) -> None:
+    response = Client().get(f"/reports/{name}")
+
+    assert response.status_code == 404
