@@ -52,9 +52,9 @@ def one_run(tmp: Path, index: int) -> dict[str, tuple[float, float]]:
     out["floor: migrate only"] = measure([*DXMONITOR, "migrate", "-v", "0"], fresh_env(tmp / f"m{index}"))
     out["init (migrate + catalogue)"] = measure([*DXMONITOR, "init"], env)
     for code in ("2022-05", "2022-06"):
-        out[f"import {code} ({sum(1 for _ in open(ROUNDS / f'{code}.csv', encoding='utf-8')) - 1} rows)"] = measure(
-            [*DXMONITOR, "import", str(ROUNDS / f"{code}.csv"), "--round", code], env
-        )
+        path = ROUNDS / f"{code}.csv"
+        rows = len(path.read_text(encoding="utf-8").splitlines()) - 1
+        out[f"import {code} ({rows} rows)"] = measure([*DXMONITOR, "import", str(path), "--round", code], env)
     out["report 2022-06 docx,html"] = measure(
         [*DXMONITOR, "report", "--round", "2022-06", "--format", "docx,html", "--out", str(home / "out")], env
     )
@@ -82,8 +82,10 @@ def main() -> None:
         for i in range(args.repeat):
             runs.append(one_run(Path(tmp), i))
             print(f"run {i + 1}/{args.repeat} done", file=sys.stderr)
-    print(f"# demo cycle — {date.today().isoformat()}, {platform.node()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, SQLite, median of {args.repeat} runs\n")
+    print(
+        f"# demo cycle — {date.today().isoformat()}, {platform.node()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, SQLite, median of {args.repeat} runs\n"
+    )
     print("| step | wall time (s) | peak RSS (MiB) |")
     print("|---|---:|---:|")
     for step in runs[0]:
