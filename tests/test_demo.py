@@ -6,10 +6,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from dxmonitor.accounts.models import Membership
 from dxmonitor.catalogue.models import Round
 from dxmonitor.intake.models import Value
 from dxmonitor.reports import render_pdf
@@ -62,22 +64,40 @@ def reports_dir(tmp_path: Path, settings: Settings) -> Path:
     return folder
 
 
-def test_the_home_page_lists_both_rounds_with_their_report_numbers_and_files(reports_dir: Path) -> None:
-    page = Client().get("/")
+@pytest.fixture
+def viewer(db: None) -> Client:
+    """dung, a Steering Committee member: reads everything."""
+    user = User.objects.create_user("dung", password="Mật-khẩu-dài-2022")
+    Membership.objects.create(user=user, role="viewer")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_rounds_page_lists_both_rounds_with_their_report_numbers_and_files(
+    reports_dir: Path, viewer: Client
+) -> None:
+    page = viewer.get("/rounds")
     html = page.content.decode()
 
     assert page.status_code == 200
     june, may = html.index("tháng 6/2022"), html.index("tháng 5/2022")
     assert june < may
     assert html.index("02/BC-STTTT") < html.index("01/BC-STTTT")
-    assert "20/07/2022" in html and "20/06/2022" in html
+    assert "20/7/2022" in html and "20/6/2022" in html
     assert 'href="/reports/bao-cao-2022-06.docx"' in html and 'href="/reports/bao-cao-2022-06.html"' in html
     assert "/reports/bao-cao-2022-06.pdf" not in html
     assert "/reports/bao-cao-2022-05" not in html and "dxmonitor report --round 2022-05" in html
 
 
-def test_a_report_file_is_served_for_download(reports_dir: Path) -> None:
+def test_report_files_are_for_signed_in_members_only(reports_dir: Path) -> None:
     response = Client().get("/reports/bao-cao-2022-06.docx")
+
+    assert (response.status_code, response["Location"]) == (302, "/login/?next=/reports/bao-cao-2022-06.docx")
+
+
+def test_a_report_file_is_served_for_download(reports_dir: Path, viewer: Client) -> None:
+    response = viewer.get("/reports/bao-cao-2022-06.docx")
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"PK\x03\x04 a docx"  # type: ignore[attr-defined]
@@ -85,8 +105,8 @@ def test_a_report_file_is_served_for_download(reports_dir: Path) -> None:
     assert 'filename="bao-cao-2022-06.docx"' in response["Content-Disposition"]
 
 
-def test_an_html_report_is_shown_in_the_browser(reports_dir: Path) -> None:
-    response = Client().get("/reports/bao-cao-2022-06.html")
+def test_an_html_report_is_shown_in_the_browser(reports_dir: Path, viewer: Client) -> None:
+    response = viewer.get("/reports/bao-cao-2022-06.html")
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content).decode() == "<p>Số: 02/BC-STTTT</p>"  # type: ignore[attr-defined]
@@ -105,7 +125,7 @@ def test_an_html_report_is_shown_in_the_browser(reports_dir: Path) -> None:
         "",
     ],
 )
-def test_anything_but_a_report_file_in_the_folder_is_not_found(reports_dir: Path, name: str) -> None:
-    response = Client().get(f"/reports/{name}")
+def test_anything_but_a_report_file_in_the_folder_is_not_found(reports_dir: Path, viewer: Client, name: str) -> None:
+    response = viewer.get(f"/reports/{name}")
 
     assert response.status_code == 404

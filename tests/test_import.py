@@ -383,7 +383,7 @@ def test_a_damaged_workbook_gives_a_clear_error_not_a_traceback(tmp_path: Path, 
     status, out, err = run_import(path)
     lines = err.splitlines()
     assert (status, out, len(lines)) == (1, "", 2)
-    assert lines[0].startswith(f"[Lỗi] {path}: không mở được bảng tính (tệp hỏng hoặc không phải Excel): ")
+    assert lines[0].startswith(f"[Lỗi] {path.name}: không mở được bảng tính (tệp hỏng hoặc không phải Excel): ")
     assert " / cannot open the workbook (damaged or not Excel): " in lines[0]
     assert lines[1] == "Không nhập gì: 1 lỗi. / Nothing imported: 1 error(s)."
     assert counts() == before
@@ -395,7 +395,10 @@ def test_a_missing_file_gives_a_clear_error(tmp_path: Path) -> None:
     assert (status, out, err.splitlines()) == (
         1,
         "",
-        [f"[Lỗi] {path}: không tìm thấy tệp / file not found", "Không nhập gì: 1 lỗi. / Nothing imported: 1 error(s)."],
+        [
+            f"[Lỗi] {path.name}: không tìm thấy tệp / file not found",
+            "Không nhập gì: 1 lỗi. / Nothing imported: 1 error(s).",
+        ],
     )
 
 
@@ -414,7 +417,7 @@ def test_a_file_without_the_long_header_says_which_columns_are_needed(tmp_path: 
     path = write_csv(tmp_path / "sai_mau.csv", [["STT", "Tên đơn vị", "Số liệu A"], ["1", "Sở Tư pháp", "5"]])
     plan = plan_files([path], NEW_ROUND, catalogue)
     assert [(p.location.file, p.message_en) for p in plan.errors] == [
-        ("sai_mau.csv", "no header row with the columns don_vi, chi_tieu, gia_tri (or unit, indicator, value)")
+        ("sai_mau.csv", "no sheet is a dxmonitor template or a long table with the columns don_vi, chi_tieu, gia_tri")
     ]
 
 

@@ -18,15 +18,19 @@ def get_catalogue() -> Catalogue:
 
 def require_initialised() -> Catalogue:
     """The catalogue, after checking that `dxmonitor init` has loaded it into the database."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
     from django.db.utils import DatabaseError
 
     try:
-        ready = Indicator.objects.exists()
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        ready = not pending and Indicator.objects.exists()
     except DatabaseError:
         ready = False
     if not ready:
         raise CommandError(
-            "Cơ sở dữ liệu chưa được khởi tạo: hãy chạy `dxmonitor init` trước. "
-            "/ The database is not initialised: run `dxmonitor init` first."
+            "Cơ sở dữ liệu chưa được khởi tạo hoặc cần nâng cấp: hãy chạy `dxmonitor init`. "
+            "/ The database is not initialised or needs migrating: run `dxmonitor init`."
         )
     return get_catalogue()

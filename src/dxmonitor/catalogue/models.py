@@ -63,6 +63,7 @@ class Round(models.Model):
     baseline = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     report_number = models.CharField(max_length=32, blank=True, default="", help_text="e.g. 02/BC-STTTT")
     report_date = models.DateField(null=True, blank=True, help_text="the date the report is issued")
+    deadline = models.DateTimeField(null=True, blank=True, help_text="when units' submissions are due")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -72,6 +72,37 @@ class Indicator(Strict):
         return self.disaggregation.get(dim, {}).get(member, member)
 
 
+class Rule(Strict):
+    """A validation rule of a dataset, checked on every import; an error blocks it, a warning does not."""
+
+    rule: Literal["range", "parts_total", "not_above", "rate", "cumulative", "required"]
+    severity: Literal["error", "warning"] = "error"
+    indicator: str | None = None
+    indicators: list[str] = Field(default_factory=list)  # for "required"
+    limit: str | None = None  # for "not_above": another indicator, or "unit.communes"
+    numerator: str | None = None  # for "rate"
+    denominator: str | None = None
+    scale: Decimal = Decimal(100)
+    tolerance: Decimal = Decimal("0.01")
+    min: Decimal | None = None  # for "range"
+    max: Decimal | None = None
+
+    @model_validator(mode="after")
+    def has_what_it_needs(self) -> Rule:
+        needs = {
+            "range": ["indicator"],
+            "parts_total": ["indicator"],
+            "not_above": ["indicator", "limit"],
+            "rate": ["indicator", "numerator", "denominator"],
+            "cumulative": ["indicator"],
+            "required": ["indicators"],
+        }[self.rule]
+        missing = [n for n in needs if not getattr(self, n)]
+        if missing:
+            raise ValueError(f"rule '{self.rule}' needs {', '.join(missing)}")
+        return self
+
+
 class Dataset(Strict):
     code: str = Field(pattern=CODE_PATTERN)
     name: str
@@ -79,6 +110,7 @@ class Dataset(Strict):
     units: list[str] = Field(min_length=1, description="unit or group codes, in report order")
     window: Literal["day", "month", "year_to_date", "cumulative", "report_date"]
     window_note: str = ""
+    rules: list[Rule] = Field(default_factory=list)
 
 
 UnitKind = Literal[

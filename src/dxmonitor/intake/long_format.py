@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from dxmonitor.intake.names import fold_diacritics, normalise
 from dxmonitor.intake.reading import Sheet
-from dxmonitor.problems import Location, Problem, error
+from dxmonitor.problems import Location
 
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "unit": ("don_vi", "unit", "ten_don_vi"),
@@ -52,7 +52,7 @@ def _text(cell: object) -> str:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell).strip()
+    return str(cell).replace("\x00", "").strip()  # a NUL cannot be stored (PostgreSQL) and means nothing here
 
 
 def find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
@@ -68,47 +68,33 @@ def find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def read_long(sheets: list[Sheet]) -> tuple[list[LongRecord], list[Problem]]:
-    """Rows of every sheet that carries the long header; an error if none does."""
-    records: list[LongRecord] = []
-    problems: list[Problem] = []
-    found = False
-    for sheet in sheets:
-        header = find_header(sheet)
-        if header is None:
+def read_long_sheet(sheet: Sheet) -> list[LongRecord] | None:
+    """The rows of a sheet that carries the long header, or None if it does not."""
+    header = find_header(sheet)
+    if header is None:
+        return None
+    position, fields = header
+    columns = {f: sheet.column_label(i) for f, i in fields.items()}
+    records = []
+    for number, cells in sheet.rows[position + 1 :]:
+        if all(_text(c) == "" for c in cells):
             continue
-        found = True
-        position, fields = header
-        columns = {f: sheet.column_label(i) for f, i in fields.items()}
-        for number, cells in sheet.rows[position + 1 :]:
-            if all(_text(c) == "" for c in cells):
-                continue
 
-            def cell(name: str, cells: list[object] = cells, fields: dict[str, int] = fields) -> object:
-                index = fields.get(name)
-                return cells[index] if index is not None and index < len(cells) else None
+        def cell(name: str, cells: list[object] = cells) -> object:
+            index = fields.get(name)
+            return cells[index] if index is not None and index < len(cells) else None
 
-            records.append(
-                LongRecord(
-                    location=Location(file=sheet.file, sheet=sheet.name, row=number),
-                    columns=columns,
-                    unit=_text(cell("unit")),
-                    indicator=_text(cell("indicator")),
-                    value=cell("value"),
-                    category=_text(cell("category")),
-                    as_of=cell("as_of"),
-                    note=_text(cell("note")),
-                    measure=_text(cell("measure")),
-                )
-            )
-    if not found:
-        file = sheets[0].file if sheets else ""
-        problems.append(
-            error(
-                Location(file=file),
-                "không tìm thấy dòng tiêu đề có các cột don_vi, chi_tieu, gia_tri (hoặc unit, indicator, value)"
-                + (" trong các sheet: " + ", ".join(s.name for s in sheets) if any(s.name for s in sheets) else ""),
-                "no header row with the columns don_vi, chi_tieu, gia_tri (or unit, indicator, value)",
+        records.append(
+            LongRecord(
+                location=Location(file=sheet.file, sheet=sheet.name, row=number),
+                columns=columns,
+                unit=_text(cell("unit")),
+                indicator=_text(cell("indicator")),
+                value=cell("value"),
+                category=_text(cell("category")),
+                as_of=cell("as_of"),
+                note=_text(cell("note")),
+                measure=_text(cell("measure")),
             )
         )
-    return records, problems
+    return records

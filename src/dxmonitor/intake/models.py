@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from dxmonitor.catalogue.models import Indicator, Round, Unit
+from dxmonitor.catalogue.models import Dataset, Indicator, Round, Unit
 
 
 class Source(models.TextChoices):
@@ -86,3 +86,38 @@ class PrintedFigure(models.Model):
                 name="one_printed_figure_per_key",
             )
         ]
+
+
+class Submission(models.Model):
+    """A unit's figures of one dataset for one round, as a whole: draft → submitted → approved (locked)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="submissions")
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="submissions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="submissions")
+    status = models.CharField(max_length=16, default="draft")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.CharField(max_length=150, blank=True, default="")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.CharField(max_length=150, blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "dataset", "unit"], name="one_submission_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.round.code} {self.dataset.code} {self.unit.code}: {self.status}"
+
+
+class SubmissionEvent(models.Model):
+    """Every move of a submission, with who, when and why: the audit trail of the workflow."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16)
+    from_status = models.CharField(max_length=16)
+    to_status = models.CharField(max_length=16)
+    by = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "id"]

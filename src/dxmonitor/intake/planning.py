@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -12,14 +12,16 @@ from pathlib import Path
 
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.schema import Indicator
-from dxmonitor.intake.long_format import LongRecord, read_long
+from dxmonitor.intake.files import read_file
+from dxmonitor.intake.long_format import LongRecord
 from dxmonitor.intake.names import NamedUnit, UnitIndex, fold_diacritics, normalise
 from dxmonitor.intake.numbers import NumberError, parse_number
-from dxmonitor.intake.reading import ReadError, read_sheets
 from dxmonitor.intake.windows import Window, WindowError, parse_window
 from dxmonitor.problems import Location, Problem, error, has_errors, warning
 
-ROUND_CODE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+ROUND_CODE = re.compile(r"^((?:19|20|21)\d{2})-(0[1-9]|1[0-2])$")
+LARGEST = Decimal(10) ** 17  # what a value column (24 digits, 6 of them decimals) holds, with room to spare
+MAX_DECIMALS = 6
 MEASURES = {
     "": "",
     "value": "",
@@ -146,6 +148,9 @@ def _plan_record(
         )
 
     indicator = catalogue.indicators.get(record.indicator)
+    if not record.indicator:
+        problems.append(error(record.at("indicator"), "thiếu mã chỉ tiêu", "the indicator is missing"))
+        return None
     if indicator is None:
         problems.append(
             error(
@@ -190,6 +195,16 @@ def _plan_record(
             problems.append(error(record.at("value"), "thiếu số liệu", "the value is missing"))
     except NumberError as exc:
         problems.append(error(record.at("value"), exc.vi, exc.en))
+    if value is not None and abs(value) >= LARGEST:
+        problems.append(error(record.at("value"), f"số '{record.value}' quá lớn", f"'{record.value}' is too large"))
+    elif value is not None and value != value.quantize(Decimal(1).scaleb(-MAX_DECIMALS)):
+        problems.append(
+            error(
+                record.at("value"),
+                f"'{record.value}' có quá {MAX_DECIMALS} chữ số thập phân",
+                f"'{record.value}' has more than {MAX_DECIMALS} decimals",
+            )
+        )
     if value is not None and measure == "":
         if value < 0:
             problems.append(
@@ -265,19 +280,27 @@ def plan_records(
     return plan
 
 
+def restrict_to(plan: ImportPlan, can_write: Callable[[str], bool], catalogue: Catalogue) -> None:
+    """Add an error for every value of a unit the writer may not touch (a reporter's own units only)."""
+    for planned in plan.values:
+        if not can_write(planned.unit):
+            name = catalogue.units[planned.unit].name
+            loc = planned.location
+            plan.problems.append(
+                error(
+                    Location(loc.file, loc.sheet, loc.row, loc.column, "unit"),
+                    f"không có quyền ghi số liệu của đơn vị '{name}'",
+                    f"not allowed to write figures of unit '{name}'",
+                )
+            )
+
+
 def plan_files(paths: Iterable[Path], round_code: str, catalogue: Catalogue) -> ImportPlan:
     """Read and check every file; the plan holds values only if no file has an error."""
     records: list[LongRecord] = []
     read_problems: list[Problem] = []
     for path in paths:
-        try:
-            sheets = read_sheets(path)
-        except ReadError as exc:
-            read_problems.append(error(Location(file=str(path)), exc.vi, exc.en))
-            continue
-        found, problems = read_long(sheets)
-        if not found and not problems:
-            problems.append(error(Location(file=path.name), "không có dòng số liệu nào", "there are no data rows"))
+        found, problems = read_file(path, round_code)
         records.extend(found)
         read_problems.extend(problems)
     plan = plan_records(records, round_code, catalogue)

@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 
 class ReadError(Exception):
@@ -56,7 +56,9 @@ def read_sheets(path: Path) -> list[Sheet]:
 
 def _read_csv(path: Path) -> Sheet:
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1258"):
+    # Excel's "Unicode Text" is UTF-16 with a byte-order mark; the Windows Vietnamese code page is the fallback.
+    encodings = ("utf-16",) if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "cp1258")
+    for encoding in encodings:
         try:
             text = raw.decode(encoding)
             break
@@ -83,6 +85,11 @@ def _read_csv(path: Path) -> Sheet:
 def _read_workbook(path: Path) -> list[Sheet]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
+    except PasswordError as exc:
+        raise ReadError(
+            "bảng tính được đặt mật khẩu: hãy bỏ mật khẩu trong Excel rồi lưu lại",
+            "the workbook is protected by a password: remove the password in Excel and save it again",
+        ) from exc
     except (CalamineError, OSError, ValueError) as exc:
         raise ReadError(
             f"không mở được bảng tính (tệp hỏng hoặc không phải Excel): {exc}",

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 _DATE = r"(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})"
 _WINDOW = re.compile(rf"^\s*{_DATE}\s*(?:(?:-|–|\.\.|đến|to)\s*{_DATE})?\s*$", re.IGNORECASE)
+_ISO_INTERVAL = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*/\s*(\d{4}-\d{2}-\d{2})\s*$")  # the export's own form
 
 
 class WindowError(ValueError):
@@ -61,7 +62,7 @@ def parse_window(raw: object) -> Window | None:
     text = str(raw).strip()
     if not text:
         return None
-    match = _WINDOW.match(text)
+    match = _WINDOW.match(text) or _ISO_INTERVAL.match(text)
     if not match:
         raise WindowError(
             f"'{text}' không phải ngày (dd/mm/yyyy) hoặc khoảng ngày (dd/mm/yyyy-dd/mm/yyyy)",

@@ -51,7 +51,16 @@ class Paragraph:
     style: Literal["body", "bullet", "note", "lead"] = "body"
 
 
-Block = Heading | Paragraph | Table
+@dataclass(frozen=True)
+class Figure:
+    """A chart drawn as a PNG image, with its caption, printed `width_mm` wide."""
+
+    png: bytes
+    caption: str = ""
+    width_mm: float = 160.0
+
+
+Block = Heading | Paragraph | Table | Figure
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ class UnitTableBlock(Strict):
     total: bool = False
     change_row: bool = False
     findings: list[Finding] = Field(default_factory=list)
+    chart: str | None = None  # an indicator of the table to draw by unit, against its target, after the findings
 
 
 class WindowTableBlock(Strict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 
 import docx
@@ -19,7 +20,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from dxmonitor.evaluation.formats import long_date
 from dxmonitor.reports import docx_xml
 from dxmonitor.reports.layout import TEXT_WIDTH_MM, column_shares
-from dxmonitor.reports.model import Cell, Document, Heading, Paragraph, Table
+from dxmonitor.reports.model import Cell, Document, Figure, Heading, Paragraph, Table
 
 FONT = "Times New Roman"
 LANG = "vi-VN"
@@ -56,7 +57,9 @@ def render_docx(doc: Document, path: Path) -> Path:
             _paragraph(out, block, space_before=6 if previous_was_table else 0)
         elif isinstance(block, Table):
             _table(out, block, width)
-        previous_was_table = isinstance(block, Table)
+        elif isinstance(block, Figure):
+            _figure(out, block, width)
+        previous_was_table = isinstance(block, Table | Figure)
     # A report whose last table is landscape closes on that page: the signature follows the figures.
     _closing(out, doc)
     props = out.core_properties
@@ -285,6 +288,18 @@ def _table(out: DocxDocument, block: Table, width: Length = TEXT_WIDTH) -> None:
             bottom = min(r + cell.rowspan, len(grid)) - 1
             right = min(c + cell.colspan, count) - 1
             target.merge(_Cell(grid[bottom][right], table))
+
+
+def _figure(out: DocxDocument, block: Figure, width: Length = TEXT_WIDTH) -> None:
+    """The picture and its caption in one borderless cell, so that they stay together on one page."""
+    table = _borderless(out, 1, (width,), Length(0))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    docx_xml.set_row_flags(table.rows[0], repeat_header=False)
+    cell = table.cell(0, 0)
+    picture = _line(cell, "", before=6)
+    picture.add_run().add_picture(BytesIO(block.png), width=min(Mm(block.width_mm), Length(width - CELL_PADDING)))
+    if block.caption:
+        _line(cell, block.caption, size=12, italic=True, before=3, after=6)
 
 
 def _closing(out: DocxDocument, doc: Document) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from django.template import Context, Engine
 
 from dxmonitor.evaluation.formats import long_date
 from dxmonitor.reports.layout import column_shares
-from dxmonitor.reports.model import Cell, Document, Heading, Paragraph, Table
+from dxmonitor.reports.model import Cell, Document, Figure, Heading, Paragraph, Table
 
 TEMPLATES = Path(__file__).parent / "templates"
 BOLD_ROWS = {"total", "group", "change"}
@@ -46,7 +47,14 @@ def _context(doc: Document) -> dict[str, Any]:
     }
 
 
-def _block(block: Heading | Paragraph | Table) -> dict[str, Any]:
+def _block(block: Heading | Paragraph | Table | Figure) -> dict[str, Any]:
+    if isinstance(block, Figure):
+        return {
+            "kind": "figure",
+            "src": "data:image/png;base64," + base64.b64encode(block.png).decode("ascii"),
+            "caption": block.caption,
+            "width": f"{block.width_mm:g}mm",
+        }
     if isinstance(block, Heading):
         level = min(max(block.level, 1), 3)
         text = block.text.upper() if level == 1 else block.text

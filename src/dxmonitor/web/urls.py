@@ -1,8 +1,25 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import path, re_path
 
-from dxmonitor.web import views
+from dxmonitor.web import pages, upload, views
+
+# Every page answers as JSON too: add ".json" to its address or "?format=json".
+JSON = r"(?P<fmt>\.json)?$"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    re_path(r"^(?:index\.json)?$", pages.dashboard, name="dashboard"),
+    re_path(r"^rounds" + JSON, pages.rounds, name="rounds"),
+    re_path(r"^rounds/(?P<code>\d{4}-\d{2})" + JSON, pages.dashboard, name="round"),
+    re_path(r"^datasets" + JSON, pages.datasets, name="datasets"),
+    re_path(r"^datasets/(?P<code>[a-z0-9_.]+?)" + JSON, pages.dataset, name="dataset"),
+    re_path(r"^units" + JSON, pages.units, name="units"),
+    re_path(r"^units/(?P<code>[A-Z0-9_.-]+?)" + JSON, pages.unit, name="unit"),
+    re_path(r"^indicators" + JSON, pages.indicators, name="indicators"),
+    re_path(r"^indicators/(?P<code>[a-z0-9_.]+?)" + JSON, pages.indicator, name="indicator"),
+    path("upload/", upload.upload, name="upload"),
     path("reports/<str:name>", views.report_file, name="report-file"),
 ]

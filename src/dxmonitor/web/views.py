@@ -1,20 +1,14 @@
-"""First page: the rounds and their report files. The full web app comes later."""
+"""Report files, served to signed-in members."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest
 
-from dxmonitor.catalogue.models import Round
-from dxmonitor.reports.files import report_files
+from dxmonitor.web.access import member_required
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    rounds = [(r, report_files(settings.REPORTS_DIR, r.code)) for r in Round.objects.order_by("-code")]
-    return render(request, "web/home.html", {"rounds": rounds})
-
-
+@member_required
 def report_file(request: HttpRequest, name: str) -> FileResponse:
     folder = settings.REPORTS_DIR.resolve()
     path = (folder / name).resolve()

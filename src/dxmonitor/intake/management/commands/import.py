@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from dxmonitor.catalogue.current import require_initialised
-from dxmonitor.intake.planning import plan_files
+from dxmonitor.intake.service import prepare
 from dxmonitor.intake.store import apply_plan, compare
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         catalogue = require_initialised()
-        plan = plan_files(options["paths"], options["round"], catalogue)
+        plan = prepare(options["paths"], options["round"], catalogue)
         for problem in plan.warnings:
             self.stderr.write(str(problem))
         if not plan.ok:

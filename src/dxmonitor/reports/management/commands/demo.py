@@ -1,19 +1,30 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import Progress
 
+from dxmonitor.accounts.models import Membership
 from dxmonitor.catalogue.current import get_catalogue
-from dxmonitor.catalogue.models import Round
+from dxmonitor.catalogue.models import Round, Unit
 from dxmonitor.demo.loading import demo_rounds
-from dxmonitor.intake.planning import plan_files
+from dxmonitor.intake.service import prepare
 from dxmonitor.intake.store import apply_plan
 from dxmonitor.reports.generate import ReportError, generate
+
+DEMO_PASSWORD = "demo-dxmonitor-2022"
+DEMO_ACCOUNTS = [
+    ("quantri", "admin", None),
+    ("dongphu", "reporter", "BP.DONG_PHU"),
+    ("locninh", "reporter", "BP.LOC_NINH"),
+    ("bandieuhanh", "viewer", None),
+]
 
 
 class Command(BaseCommand):
@@ -25,6 +36,18 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
 
+    def _demo_accounts(self) -> None:
+        """One account per role, so that the demo can be opened at once (demo only: change or delete them)."""
+        password = os.environ.get("DXMONITOR_DEMO_PASSWORD", DEMO_PASSWORD)
+        self.stdout.write("Tài khoản trình diễn / demo accounts (mật khẩu / password: " + password + "):")
+        for name, role, unit in DEMO_ACCOUNTS:
+            if not User.objects.filter(username=name).exists():
+                user = User.objects.create_user(
+                    name, password=password, is_staff=role == "admin", is_superuser=role == "admin"
+                )
+                Membership.objects.create(user=user, role=role, unit=Unit.objects.filter(code=unit or "").first())
+            self.stdout.write(f"  {name:<12} {role}{' ' + unit if unit else ''}")
+
     def handle(self, *args: Any, **options: Any) -> None:
         out: Path = options["out"] or settings.REPORTS_DIR
         rounds = demo_rounds()
@@ -35,7 +58,7 @@ class Command(BaseCommand):
             progress.advance(task)
             for demo in rounds:
                 progress.update(task, description=f"Nhập kỳ / import {demo.code}")
-                plan = plan_files([demo.file], demo.code, get_catalogue())
+                plan = prepare([demo.file], demo.code, get_catalogue())
                 if not plan.ok:
                     raise CommandError("\n".join(str(p) for p in plan.errors))
                 summary = apply_plan(plan, user="demo")
@@ -56,5 +79,6 @@ class Command(BaseCommand):
             progress.advance(task)
         for path in written:
             self.stdout.write(f"  {path}")
+        self._demo_accounts()
         if not options["no_serve"]:
             call_command("serve", host=options["host"], port=options["port"])

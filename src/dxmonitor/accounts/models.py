@@ -1,0 +1,67 @@
+"""Roles of users and API tokens. Who may do what is decided in scope.py."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from dxmonitor.accounts.scope import ROLE_LABELS, Role
+from dxmonitor.catalogue.models import Unit
+
+TOKEN_PREFIX = "dxm_"
+
+
+class Membership(models.Model):
+    """A user's role and, for a reporter, the unit whose figures (and its sub-units') they handle."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    role = models.CharField(max_length=16, choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="members_users")
+
+    class Meta:
+        verbose_name = "vai trò"
+        verbose_name_plural = "vai trò"
+
+    def __str__(self) -> str:
+        return f"{self.user} — {ROLE_LABELS[Role(self.role)]}" + (f" ({self.unit.code})" if self.unit else "")
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A client's key, scoped like a reporter of `unit`. Only its SHA-256 is stored; the key is shown once."""
+
+    name = models.CharField(max_length=100, unique=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=12, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "khóa API"
+        verbose_name_plural = "khóa API"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…, {self.unit.code})"
+
+    @classmethod
+    def issue(cls, name: str, unit: Unit) -> tuple[ApiToken, str]:
+        key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(name=name, unit=unit, key_hash=_digest(key), prefix=key[:12])
+        return token, key
+
+    @classmethod
+    def find(cls, key: str) -> ApiToken | None:
+        """The live token for `key`, or None; marks it used."""
+        token = cls.objects.filter(key_hash=_digest(key), revoked_at__isnull=True).select_related("unit").first()
+        if token is not None:
+            cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token

@@ -1,0 +1,30 @@
+"""Turn a Django user or an API token into a Principal."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from dxmonitor.accounts.models import ApiToken, Membership
+from dxmonitor.accounts.scope import Principal, Role, principal
+from dxmonitor.catalogue.models import Unit
+
+
+def _parents() -> dict[str, str | None]:
+    return {code: parent for code, parent in Unit.objects.values_list("code", "parent__code")}
+
+
+def for_user(user: AbstractBaseUser | AnonymousUser) -> Principal | None:
+    """The principal of a signed-in user; superusers are admins; a user without a role gets None."""
+    if not user.is_authenticated:
+        return None
+    if getattr(user, "is_superuser", False):
+        return Principal(user.get_username(), Role.ADMIN, None)
+    membership = Membership.objects.filter(user=user).select_related("unit").first()
+    if membership is None:
+        return None
+    unit = membership.unit.code if membership.unit else None
+    return principal(user.get_username(), Role(membership.role), unit, _parents())
+
+
+def for_token(token: ApiToken) -> Principal:
+    return principal(f"token:{token.name}", Role.REPORTER, token.unit.code, _parents())

@@ -1,0 +1,242 @@
+"""What the API reads and writes, as documented in /api/openapi.json."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field, Strict, StrictInt, StrictStr, StringConstraints, WithJsonSchema, field_validator
+
+from dxmonitor.api.errors import ProblemOut
+from dxmonitor.catalogue.models import Dataset, Round, Unit
+from dxmonitor.intake.models import ValueChange
+from dxmonitor.reports.export import plain
+
+PLAIN_DECIMAL = r"^-?\d+(\.\d+)?$"
+DECIMAL_NOTE = (
+    "A plain decimal written as a string (dot decimal, no thousands separators, no trailing zeros: "
+    '"92.36", "1767", "-3.4"), so that no digit is lost to floating point.'
+)
+PlainDecimal = Annotated[str, Field(pattern=PLAIN_DECIMAL, description=DECIMAL_NOTE)]
+MAX_ITEMS = 5000
+
+
+class UnitOut(Schema):
+    code: str
+    name: str = Field(description="official name")
+    short_name: str
+    kind: str = Field(description="province, department, district, commune, hamlet, branch, group, …")
+    parent: str | None = Field(description="code of the unit above, null for the province and for groups")
+    groups: list[str] = Field(description="codes of the groups the unit belongs to")
+    aliases: list[str]
+    communes: int | None = Field(description="communes of a district")
+    valid_from: date
+    valid_to: date | None = Field(description="last day the unit exists; null while it does")
+    successors: list[str] = Field(description="codes of the units that take over when it ends")
+
+    @staticmethod
+    def resolve_parent(unit: Unit) -> str | None:
+        return unit.parent.code if unit.parent else None
+
+    @staticmethod
+    def resolve_groups(unit: Unit) -> list[str]:
+        return sorted(g.code for g in unit.groups.all())
+
+
+class TargetOut(Schema):
+    op: Literal[">=", "<="]
+    value: PlainDecimal
+    source: str = Field(description="the legal text that sets the target")
+    valid_from: date | None
+    valid_to: date | None
+
+
+class DerivationOut(Schema):
+    numerator: str | None
+    denominator: str | None
+    scale: PlainDecimal
+    unit_attribute: str | None
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    label: str = Field(description="short column heading")
+    description: str
+    kind: Literal["percent", "count", "amount"]
+    direction: Literal["higher", "lower"] = Field(description="which way is better")
+    decimals: int
+    cumulative: bool
+    disaggregation: dict[str, dict[str, str]] = Field(
+        description='categories by dimension, in report order, e.g. {"severity": {"nguy_hiem": "Nguy hiểm", …}}; '
+        'write one as "severity=nguy_hiem"'
+    )
+    derived: DerivationOut | None = Field(description="how a derived indicator is computed; null when entered")
+    targets: list[TargetOut]
+    datasets: list[str]
+
+
+class DatasetOut(Schema):
+    code: str
+    name: str
+    indicators: list[str]
+    units: list[str] = Field(description="unit or group codes, in report order")
+    window: str = Field(description="the kind of as-of window its figures carry")
+    window_note: str
+
+    @staticmethod
+    def resolve_indicators(dataset: Dataset) -> list[str]:
+        return list(dataset.spec.get("indicators", []))
+
+    @staticmethod
+    def resolve_units(dataset: Dataset) -> list[str]:
+        return list(dataset.spec.get("units", []))
+
+    @staticmethod
+    def resolve_window(dataset: Dataset) -> str:
+        return str(dataset.spec.get("window", ""))
+
+    @staticmethod
+    def resolve_window_note(dataset: Dataset) -> str:
+        return str(dataset.spec.get("window_note", ""))
+
+
+class RoundOut(Schema):
+    code: str = Field(description="YYYY-MM")
+    name: str
+    baseline: str | None = Field(description="the round its figures are compared with (chosen, else the previous)")
+    report_number: str | None
+    report_date: date | None
+
+    @staticmethod
+    def resolve_baseline(round_: Round) -> str | None:
+        baseline = round_.effective_baseline()
+        return baseline.code if baseline else None
+
+    @staticmethod
+    def resolve_report_number(round_: Round) -> str | None:
+        return round_.report_number or None
+
+
+class ValueOut(Schema):
+    """One figure of the round with its evaluation: the export row of `dxmonitor export`."""
+
+    round: str
+    dataset: str | None
+    indicator: str
+    unit_code: str
+    unit_name: str = Field(description="official name")
+    category: str = Field(description='"" when the indicator has no categories, else e.g. "severity=cao"')
+    value: PlainDecimal
+    as_of: str = Field(description='the as-of day ("2022-07-16") or window ("2022-06-01/2022-07-15")')
+    target: PlainDecimal | None
+    verdict: Literal["Đạt", "Không đạt"] | None = Field(description="null without a target")
+    baseline_value: PlainDecimal | None
+    change: PlainDecimal | None = Field(description="percentage points for percents, absolute otherwise")
+
+
+class ChangeOut(Schema):
+    """One change of a stored value."""
+
+    round: str
+    indicator: str
+    unit_code: str
+    category: str
+    as_of: str
+    old_value: PlainDecimal | None = Field(description="null when the value was new")
+    new_value: PlainDecimal | None
+    source: str = Field(description="file, form, api or computed")
+    source_ref: str
+    changed_by: str
+    changed_at: datetime
+    note: str
+
+    @staticmethod
+    def resolve_round(change: ValueChange) -> str:
+        return change.round.code
+
+    @staticmethod
+    def resolve_indicator(change: ValueChange) -> str:
+        return change.indicator.code
+
+    @staticmethod
+    def resolve_unit_code(change: ValueChange) -> str:
+        return change.unit.code
+
+    @staticmethod
+    def resolve_as_of(change: ValueChange) -> str:
+        return change.window
+
+    @staticmethod
+    def resolve_old_value(change: ValueChange) -> str | None:
+        return plain(change.old_value) if change.old_value is not None else None
+
+    @staticmethod
+    def resolve_new_value(change: ValueChange) -> str | None:
+        return plain(change.new_value) if change.new_value is not None else None
+
+
+# JSON numbers arrive as exact Decimals (see endpoints.ExactJson); strict members keep true, null and long text out.
+InputNumber = Annotated[
+    Annotated[Decimal, Strict()] | StrictInt | Annotated[StrictStr, StringConstraints(max_length=100)],
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "number"}, {"type": "string", "maxLength": 100}],
+            "description": 'a JSON number, or a string written plainly ("92.36") or the Vietnamese way '
+            '("92,36%", "1.767"); strings and numbers are read exactly',
+        }
+    ),
+]
+
+
+class ValueIn(Schema):
+    """One figure to write, as a row of the long import format."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit: str = Field(max_length=300, description="code, official name, short name or alias")
+    indicator: str = Field(max_length=100, description="indicator code")
+    category: str = Field(default="", max_length=100, description='e.g. "severity=cao" or "cao"; empty when none')
+    value: InputNumber
+    as_of: str | None = Field(
+        default=None,
+        max_length=60,
+        description='day ("16/07/2022", "2022-07-16") or window ("01/06/2022-15/07/2022", '
+        '"2022-06-01/2022-07-15"); default: the last day of the round',
+    )
+    note: str = Field(default="", max_length=2000)
+
+    @field_validator("unit", "indicator", "category", "as_of", "note", "value")
+    @classmethod
+    def storable_text(cls, value: object) -> object:
+        if isinstance(value, str) and ("\x00" in value or _has_surrogate(value)):
+            raise ValueError("text may not contain NUL characters or unpaired surrogates")
+        return value
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+class ItemChange(Schema):
+    index: int = Field(description="position of the item in the request body's list, from 0")
+    unit: str = Field(description="unit code the item resolved to")
+    indicator: str
+    category: str
+    as_of: str
+    status: Literal["new", "changed", "unchanged"]
+    old_value: PlainDecimal | None
+    new_value: PlainDecimal
+
+
+class WriteOut(Schema):
+    round: str
+    round_created: bool = Field(description="the round did not exist and was (or, in a dry run, would be) created")
+    dry_run: bool = Field(description="true: nothing was written; the counts say what would change")
+    new: int
+    changed: int
+    unchanged: int
+    items: list[ItemChange]
+    warnings: list[ProblemOut]

@@ -1,0 +1,202 @@
+"""The validation rules a dataset declares in the catalogue, one rule a class, run on every import plan.
+
+An error blocks the import (nothing is written); a warning is shown and does not block.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dxmonitor.catalogue.loading import Catalogue
+from dxmonitor.catalogue.schema import Dataset, Rule
+from dxmonitor.intake.planning import ImportPlan, PlannedValue
+from dxmonitor.intake.windows import Window
+from dxmonitor.problems import Location, Problem, Severity
+
+Key = tuple[str, str, str]  # indicator, unit, category
+
+
+@dataclass
+class RuleContext:
+    """What the rules see: the plan's figures, the round's stored figures, last round's, the unit tree."""
+
+    catalogue: Catalogue
+    planned: dict[Key, PlannedValue]
+    stored: Mapping[Key, Decimal] = field(default_factory=dict)
+    previous: Mapping[Key, Decimal] = field(default_factory=dict)
+
+    def figure(self, indicator: str, unit: str, category: str = "") -> Decimal | None:
+        """This round's figure: the file's if it has one, else the one already stored."""
+        if indicator == "unit.communes":
+            communes = self.catalogue.units[unit].communes
+            return None if communes is None else Decimal(communes)
+        planned = self.planned.get((indicator, unit, category))
+        return planned.value if planned else self.stored.get((indicator, unit, category))
+
+    def name(self, unit: str) -> str:
+        return self.catalogue.units[unit].name
+
+
+def _main(values: list[PlannedValue]) -> dict[Key, PlannedValue]:
+    """One figure per key: the latest as-of day, as the evaluation reads it."""
+    out: dict[Key, PlannedValue] = {}
+    for v in values:
+        key = (v.indicator, v.unit, v.category)
+        if key not in out or Window.from_key(v.window).end > Window.from_key(out[key].window).end:
+            out[key] = v
+    return out
+
+
+def _n(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+class RuleCheck:
+    at_import = True  # False: the rule is checked when a unit submits the dataset, not on every file
+
+    def __init__(self, spec: Rule, dataset: Dataset):
+        self.spec = spec
+        self.dataset = dataset
+        self.severity = Severity.ERROR if spec.severity == "error" else Severity.WARNING
+
+    def problem(self, at: Location, vi: str, en: str) -> Problem:
+        tag = f" [{self.dataset.code}: {self.spec.rule}]"
+        return Problem(self.severity, at, vi + tag, en + tag)
+
+    def mine(self, ctx: RuleContext) -> list[PlannedValue]:
+        return [v for (i, _, _), v in ctx.planned.items() if i == self.spec.indicator]
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        raise NotImplementedError
+
+
+class Range(RuleCheck):
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        low, high = self.spec.min, self.spec.max
+        for v in self.mine(ctx):
+            if (low is not None and v.value < low) or (high is not None and v.value > high):
+                yield self.problem(
+                    v.location,
+                    f"{v.indicator} = {_n(v.value)} ngoài khoảng [{low}; {high}]",
+                    f"{v.indicator} = {_n(v.value)} outside [{low}; {high}]",
+                )
+
+
+class PartsTotal(RuleCheck):
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        ind = ctx.catalogue.indicators[self.spec.indicator or ""]
+        for v in self.mine(ctx):
+            if v.category:
+                continue
+            for dim, members in ind.disaggregation.items():
+                parts = [p for m in members if (p := ctx.figure(ind.code, v.unit, f"{dim}={m}")) is not None]
+                total = sum(parts, Decimal(0))
+                if len(parts) == len(members) and total != v.value:
+                    yield self.problem(
+                        v.location,
+                        f"tổng {_n(v.value)} của {ind.code} ({ctx.name(v.unit)}) khác tổng các phân loại {_n(total)}",
+                        f"total {_n(v.value)} of {ind.code} ({ctx.name(v.unit)}) differs from the sum of "
+                        f"its categories {_n(total)}",
+                    )
+
+
+class NotAbove(RuleCheck):
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        limit = self.spec.limit or ""
+        for v in self.mine(ctx):
+            cap = ctx.figure(limit, v.unit, v.category if limit != "unit.communes" else "")
+            if cap is not None and v.value > cap:
+                yield self.problem(
+                    v.location,
+                    f"{v.indicator} = {_n(v.value)} lớn hơn {limit} = {_n(cap)} ({ctx.name(v.unit)})",
+                    f"{v.indicator} = {_n(v.value)} is above {limit} = {_n(cap)}",
+                )
+
+
+class RateMatches(RuleCheck):
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        for v in self.mine(ctx):
+            num = ctx.figure(self.spec.numerator or "", v.unit, v.category)
+            den = ctx.figure(self.spec.denominator or "", v.unit, v.category)
+            if num is None or not den:
+                continue
+            expected = num / den * self.spec.scale
+            if abs(expected - v.value) > self.spec.tolerance:
+                shown = f"{expected.quantize(Decimal('0.01')).normalize():f}"
+                yield self.problem(
+                    v.location,
+                    f"tỷ lệ {_n(v.value)} khác {self.spec.numerator}/{self.spec.denominator} = {shown}",
+                    f"rate {_n(v.value)} differs from {self.spec.numerator}/{self.spec.denominator} = {shown}",
+                )
+
+
+class Cumulative(RuleCheck):
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        for v in self.mine(ctx):
+            before = ctx.previous.get((v.indicator, v.unit, v.category))
+            if before is not None and v.value < before:
+                yield self.problem(
+                    v.location,
+                    f"số lũy kế {v.indicator} giảm từ {_n(before)} (kỳ trước) xuống {_n(v.value)}",
+                    f"running total {v.indicator} fell from {_n(before)} (last round) to {_n(v.value)}",
+                )
+
+
+class Required(RuleCheck):
+    """Figures may come in several files: what a unit must have is checked when it submits the dataset."""
+
+    at_import = False
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        for unit in self.dataset.units:
+            missing = [i for i in self.spec.indicators if ctx.figure(i, unit) is None]
+            if missing and any(ctx.figure(i, unit) is not None for i in self.dataset.indicators):
+                yield self.problem(
+                    Location(field="indicator"),
+                    f"{ctx.name(unit)} chưa có chỉ tiêu bắt buộc: {', '.join(missing)}",
+                    f"{ctx.name(unit)} lacks required indicators: {', '.join(missing)}",
+                )
+
+
+RULES: dict[str, type[RuleCheck]] = {
+    "range": Range,
+    "parts_total": PartsTotal,
+    "not_above": NotAbove,
+    "rate": RateMatches,
+    "cumulative": Cumulative,
+    "required": Required,
+}
+
+
+def validate(
+    plan: ImportPlan,
+    catalogue: Catalogue,
+    stored: Mapping[Key, Decimal] | None = None,
+    previous: Mapping[Key, Decimal] | None = None,
+) -> None:
+    """Run every dataset's rules on the plan's figures; add their problems to the plan."""
+    planned = _main([v for v in plan.values if not v.measure])
+    ctx = RuleContext(catalogue, planned, stored or {}, previous or {})
+    seen: set[tuple[str, str]] = set()
+    by_dataset: dict[str, list[Problem]] = defaultdict(list)
+    for dataset in catalogue.datasets.values():
+        for spec in dataset.rules:
+            rule = RULES[spec.rule](spec, dataset)
+            if not rule.at_import:
+                continue
+            for problem in rule.check(ctx):
+                key = (str(problem.location), problem.message_en)
+                if key not in seen:  # an indicator in two datasets is reported once
+                    seen.add(key)
+                    by_dataset[dataset.code].append(problem)
+    for problems in by_dataset.values():
+        plan.problems.extend(problems)
+
+
+def missing_required(dataset: Dataset, unit: str, present: set[str]) -> list[str]:
+    """The indicators an error-level "required" rule asks of `unit` that are not in `present`."""
+    needed = [i for r in dataset.rules if r.rule == "required" and r.severity == "error" for i in r.indicators]
+    return [i for i in dict.fromkeys(needed) if i not in present]

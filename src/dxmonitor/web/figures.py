@@ -1,0 +1,76 @@
+"""The pages' charts, drawn on the server as inline SVG with the same definitions as the report's figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils.translation import gettext as _
+
+from dxmonitor.catalogue.models import Round
+from dxmonitor.charts.data import by_unit_chart, target_of
+from dxmonitor.charts.render import svg
+from dxmonitor.charts.specs import Point, trend
+from dxmonitor.evaluation.context import RoundContext
+from dxmonitor.web.history import History
+from dxmonitor.web.presenters import dataset_of, tile
+from dxmonitor.web.reader import Reader
+from dxmonitor.web.tables import UnitHistory
+
+Drawing = dict[str, str]  # title and svg
+
+
+def by_unit(ctx: RoundContext, code: str, units: Sequence[str], title: str | None = None) -> Drawing | None:
+    """The indicator's figures of `units` as bars against its target line."""
+    chart = by_unit_chart(ctx, code, units, title="", target_word=_("Chỉ tiêu"), legend_title=_("Đánh giá"))
+    if chart is None:
+        return None
+    return {"title": title or ctx.indicator(code).name, "svg": svg(chart)}
+
+
+def headline_charts(ctx: RoundContext, codes: Sequence[str], reader: Reader) -> list[Drawing]:
+    """Each headline indicator with a target, by the units of its dataset the reader may see."""
+    drawings = []
+    for code in codes:
+        dataset = dataset_of(ctx, code) if ctx.indicator(code).targets else None
+        drawing = by_unit(ctx, code, reader.only(u for u in dataset.units if u != ctx.whole)) if dataset else None
+        drawings += [drawing] if drawing else []
+    return drawings
+
+
+def trend_of(
+    history: History, rounds: Sequence[Round], codes: Sequence[str], reader: Reader, title: str
+) -> Drawing | None:
+    """The headline figure of each indicator (the province's, or a reporter's unit's) across `rounds`."""
+    points = []
+    for order, round_ in enumerate(rounds):
+        ctx = history.context(round_)
+        for code in codes:
+            figure = tile(ctx, code, reader)
+            value = figure["value"]
+            if isinstance(value, int | float):
+                points.append(
+                    Point(round_.name, order, ctx.indicator(code).name, float(value), str(figure["value_text"]))
+                )
+    if not points:
+        return None
+    last = history.context(rounds[-1])
+    kinds = {last.indicator(c).kind for c in codes}
+    target = target_of(last, codes[0], _("Chỉ tiêu")) if len(codes) == 1 else None
+    chart = trend(points, title="", target=target, percent=kinds == {"percent"})
+    return {"title": title, "svg": svg(chart)}
+
+
+def unit_trend(table: UnitHistory, rounds: Sequence[Round], title: str) -> Drawing | None:
+    """A unit's rates across rounds, one line each, from its history table."""
+    names = {r.code: (order, r.name) for order, r in enumerate(rounds)}
+    points = []
+    for row in table["rows"]:
+        if row["kind"] != "percent" or row["category"]:
+            continue
+        for cell in row["cells"]:
+            if isinstance(cell["value"], int | float):
+                order, name = names[str(cell["round"])]
+                points.append(Point(name, order, row["name"], float(cell["value"]), str(cell["value_text"])))
+    if not points:
+        return None
+    return {"title": title, "svg": svg(trend(points, title="", percent=True))}

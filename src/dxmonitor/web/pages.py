@@ -1,0 +1,304 @@
+"""The dashboard and the pages of rounds, datasets, units and indicators; each also answers as JSON.
+
+Views only fetch and choose: the figures come from History (one query), the page data from presenters and
+tables (plain dicts), the charts from figures (SVG). The JSON is the same dict the HTML page shows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dxmonitor.accounts.scope import Principal
+from dxmonitor.catalogue.current import get_catalogue
+from dxmonitor.catalogue.loading import Catalogue
+from dxmonitor.catalogue.models import Round
+from dxmonitor.evaluation.checks import run_checks
+from dxmonitor.evaluation.formats import number, short_date
+from dxmonitor.intake.models import Value
+from dxmonitor.reports.files import report_files
+from dxmonitor.web import presenters, tables
+from dxmonitor.web.access import member_required
+from dxmonitor.web.figures import by_unit, headline_charts, trend_of, unit_trend
+from dxmonitor.web.history import History
+from dxmonitor.web.presenters import Data, round_data
+from dxmonitor.web.reader import Reader
+from dxmonitor.web.units import KIND_ORDER, kind_label, unit_data
+
+
+def wants_json(request: HttpRequest, fmt: str | None) -> bool:
+    return fmt == ".json" or request.GET.get("format") == "json" or request.path.endswith(".json")
+
+
+def as_json(data: Data, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def respond(request: HttpRequest, fmt: str | None, template: str, data: Data, **page: object) -> HttpResponse:
+    """The page's data as JSON, or the HTML page that shows it (with its charts)."""
+    if wants_json(request, fmt):
+        return as_json(data)
+    query = request.GET.copy()
+    query["format"] = "json"
+    return render(request, template, {"data": data, "json_url": f"{request.path}?{query.urlencode()}", **page})
+
+
+def forbidden(request: HttpRequest, fmt: str | None, message: str) -> HttpResponse:
+    """403, said in the page's own layout (or as JSON) rather than Django's bare error page."""
+    if wants_json(request, fmt):
+        return as_json({"error": message}, status=403)
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
+
+
+def sort_links(request: HttpRequest, columns: list[Data], current: str) -> Data:
+    """The addresses that sort the table by each header (ascending first, descending when it already is
+    ascending), with the arrow to show beside the header of the current order."""
+
+    def link(key: str) -> Data:
+        query = request.GET.copy()
+        query["sort"] = f"-{key}" if current == key else key
+        arrow = "▲" if current == key else "▼" if current == f"-{key}" else ""
+        return {"url": f"?{query.urlencode()}", "arrow": arrow}
+
+    return {
+        "unit": link("unit"),
+        "columns": [
+            {"column": c, **{f: link(str(c["key"]) + ("" if f == "value" else f":{f}")) for f in tables.SORT_FIELDS}}
+            for c in columns
+        ],
+    }
+
+
+def table_page(request: HttpRequest, table: tables.UnitTable, sort: str = "") -> Data:
+    """What a table's template needs beside its data: each row's cells beside their columns, the sort links."""
+    columns, total = table["columns"], table["total"]
+    return {
+        "body": [(row, list(zip(columns, row["cells"], strict=True))) for row in table["rows"]],
+        "total": list(zip(columns, total["cells"], strict=True)) if total else [],
+        "sorting": sort_links(request, columns, sort),
+    }
+
+
+def reader_of(request: HttpRequest, catalogue: Catalogue) -> Reader:
+    """What the signed-in member may read (member_required has put their principal on the request)."""
+    principal: Principal = request.principal  # type: ignore[attr-defined]
+    return Reader.of(principal, catalogue)
+
+
+def chosen_round(history: History, code: str | None) -> Round:
+    round_ = history.find(code)
+    if round_ is None and code:
+        raise Http404(_("Không có kỳ báo cáo %(code)s") % {"code": code})
+    if round_ is None:
+        raise Http404(_("Chưa có kỳ báo cáo nào"))
+    return round_
+
+
+def rounds_menu(history: History) -> list[Data]:
+    return [{"code": r.code, "name": r.name} for r in reversed(history.rounds)]
+
+
+def files_of(round_code: str) -> list[Data]:
+    return [
+        {"name": p.name, "format": p.suffix.lstrip(".").upper(), "url": reverse("report-file", args=[p.name])}
+        for p in report_files(settings.REPORTS_DIR, round_code)
+    ]
+
+
+@member_required
+def dashboard(request: HttpRequest, code: str | None = None, fmt: str | None = None) -> HttpResponse:
+    """A round (default: the latest): headline tiles, units below target, reporting, findings, files, charts."""
+    code = code or request.GET.get("round", "")
+    history = History.load(around=code)
+    if not history.rounds:
+        return respond(request, fmt, "web/dashboard.html", {"round": None, "rounds": []})
+    round_ = chosen_round(history, code)
+    ctx = history.with_printed(round_).context(round_)
+    reader = reader_of(request, history.catalogue)
+    data: Data = {
+        "round": round_data(round_, history.baseline_of(round_)),
+        "rounds": rounds_menu(history),
+        "scope": reader.as_data(),
+        "tiles": presenters.tiles(ctx, reader),
+        "below_target": presenters.below_target(ctx, reader),
+        "reporting": presenters.reporting(ctx, reader),
+        "findings": presenters.findings_summary(run_checks(ctx), ctx, reader),
+        "report_files": files_of(round_.code),
+    }
+    if wants_json(request, fmt):  # charts are for the HTML page only
+        return as_json(data)
+    headlines = [c for c in presenters.HEADLINES if c in ctx.catalogue.indicators]
+    charts = headline_charts(ctx, headlines, reader)
+    rates = [c for c in headlines if ctx.indicator(c).kind == "percent"]
+    title = _("Các tỷ lệ chính qua các kỳ") if reader.everything else _("Các tỷ lệ chính của đơn vị qua các kỳ")
+    drawing = trend_of(history, history.trend_rounds(round_), rates, reader, title)
+    return respond(request, fmt, "web/dashboard.html", data, charts=charts, trend=drawing)
+
+
+@member_required
+def rounds(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    """Every round, latest first, with its baseline, report number and date, and its report files."""
+    history = History(get_catalogue(), list(Round.objects.order_by("code")), {})
+    counts = dict(Value.objects.values_list("round__code").annotate(n=Count("id")).values_list("round__code", "n"))
+    data: Data = {
+        "rounds": [
+            {
+                **round_data(r, history.baseline_of(r)),
+                "report_date_text": short_date(r.report_date) if r.report_date else "",
+                "values": counts.get(r.code, 0),
+                "values_text": number(Decimal(counts.get(r.code, 0))),
+                "report_files": files_of(r.code),
+            }
+            for r in reversed(history.rounds)
+        ]
+    }
+    return respond(request, fmt, "web/rounds.html", data)
+
+
+@member_required
+def datasets(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    """The catalogue's datasets: their indicators, their units (those the reader may see) and their window."""
+    catalogue = get_catalogue()
+    reader = reader_of(request, catalogue)
+    data: Data = {
+        "datasets": [
+            {
+                "code": ds.code,
+                "name": ds.name,
+                "window": ds.window,
+                "window_note": ds.window_note,
+                "indicators": [{"code": i, "name": catalogue.indicators[i].name} for i in ds.indicators],
+                "units": len(reader.only(u for u in ds.units if catalogue.units[u].kind != "group")),
+            }
+            for ds in catalogue.datasets.values()
+        ]
+    }
+    return respond(request, fmt, "web/datasets.html", data)
+
+
+@member_required
+def dataset(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
+    """A dataset's table in a round: every unit × indicator with its change and verdict; `?q=` filters the
+    units, `?sort=` orders the rows (a column key, `unit`, `-` for descending)."""
+    history = History.load(around=request.GET.get("round", ""))
+    ds = history.catalogue.datasets.get(code)
+    if ds is None:
+        raise Http404(_("Không có bộ số liệu %(code)s") % {"code": code})
+    round_ = chosen_round(history, request.GET.get("round"))
+    ctx = history.context(round_)
+    reader = reader_of(request, history.catalogue)
+    table = tables.unit_table(ctx, ds.indicators, ds.units, reader)
+    query, sort = request.GET.get("q", "").strip(), request.GET.get("sort", "")
+    rows = tables.sort_rows(tables.filter_rows(table["rows"], query), table["columns"], sort)
+    data: Data = {
+        "dataset": {"code": ds.code, "name": ds.name, "window": ds.window, "window_note": ds.window_note},
+        "round": round_data(round_, history.baseline_of(round_)),
+        "rounds": rounds_menu(history),
+        "scope": reader.as_data(),
+        "query": query,
+        "sort": sort,
+        **table,
+        "rows": rows,
+    }
+    return respond(request, fmt, "web/dataset.html", data, **table_page(request, {**table, "rows": rows}, sort))
+
+
+@member_required
+def units(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    """The units the reader may see, grouped by kind (province, departments, districts…)."""
+    catalogue = get_catalogue()
+    reader = reader_of(request, catalogue)
+    visible = [u for u in catalogue.units.values() if reader.sees(u.code)]
+    kinds = Counter(u.kind for u in visible)
+    data: Data = {
+        "groups": [
+            {
+                "kind": kind,
+                "label": kind_label(kind),
+                "units": [unit_data(u, catalogue) for u in visible if u.kind == kind],
+            }
+            for kind in sorted(kinds, key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else len(KIND_ORDER))
+        ]
+    }
+    return respond(request, fmt, "web/units.html", data)
+
+
+@member_required
+def unit(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
+    """A unit: what it is, and every indicator it has a figure for, across every round."""
+    history = History.load(units=[code])
+    found = history.catalogue.units.get(code)
+    if found is None:
+        raise Http404(_("Không có đơn vị %(code)s") % {"code": code})
+    reader = reader_of(request, history.catalogue)
+    if not reader.sees(code):
+        return forbidden(request, fmt, _("Bạn chỉ được xem số liệu của đơn vị mình và các đơn vị trực thuộc."))
+    rounds_ = history.rounds
+    history_table = tables.unit_history(history, code, rounds_)
+    data: Data = {
+        "unit": unit_data(found, history.catalogue, children=reader.only),
+        "rounds": [{"code": r.code, "name": r.name} for r in rounds_],
+        **history_table,
+    }
+    if wants_json(request, fmt):
+        return as_json(data)
+    drawing = unit_trend(history_table, rounds_, _("Các tỷ lệ của đơn vị qua các kỳ"))
+    return respond(request, fmt, "web/unit.html", data, trend=drawing)
+
+
+@member_required
+def indicators(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    """The catalogue's indicators with their kind, direction, targets and datasets."""
+    catalogue = get_catalogue()
+    data: Data = {
+        "indicators": [
+            {
+                "code": ind.code,
+                "name": ind.name,
+                "label": ind.label,
+                "kind": ind.kind,
+                "kind_label": presenters.kind_label(ind.kind),
+                "direction": ind.direction,
+                "derived": ind.derived is not None,
+                "targets": [presenters.target_text_of(ind, t) for t in ind.targets],
+                "datasets": [d.code for d in catalogue.datasets.values() if ind.code in d.indicators],
+            }
+            for ind in catalogue.indicators.values()
+        ]
+    }
+    return respond(request, fmt, "web/indicators.html", data)
+
+
+@member_required
+def indicator(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
+    """An indicator: its definition and targets, every unit's figure in a round, and the trend of its total."""
+    history = History.load(around=request.GET.get("round", ""))
+    ind = history.catalogue.indicators.get(code)
+    if ind is None:
+        raise Http404(_("Không có chỉ tiêu %(code)s") % {"code": code})
+    round_ = chosen_round(history, request.GET.get("round"))
+    ctx = history.context(round_)
+    reader = reader_of(request, history.catalogue)
+    in_datasets = [d for d in history.catalogue.datasets.values() if code in d.indicators]
+    listed = [u for d in in_datasets for u in d.units]
+    others = sorted({u for i, u, _c in ctx.main if i == code} - set(listed))
+    table = tables.unit_table(ctx, [code], listed + others, reader)
+    data: Data = {
+        "indicator": presenters.indicator_data(ind, history.catalogue),
+        "round": round_data(round_, history.baseline_of(round_)),
+        "rounds": rounds_menu(history),
+        "scope": reader.as_data(),
+        **table,
+    }
+    if wants_json(request, fmt):
+        return as_json(data)
+    chart = by_unit(ctx, code, [r["unit"] for r in table["rows"]])
+    title = _("Tổng toàn tỉnh qua các kỳ") if reader.everything else _("Số liệu của đơn vị qua các kỳ")
+    drawing = trend_of(history, history.trend_rounds(round_), [code], reader, title)
+    return respond(request, fmt, "web/indicator.html", data, chart=chart, trend=drawing, **table_page(request, table))

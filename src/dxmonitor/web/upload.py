@@ -1,0 +1,109 @@
+"""Upload a unit's files from the browser: the same checks as `dxmonitor import`, within the user's units."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from dxmonitor.accounts.scope import Principal, Role
+from dxmonitor.catalogue.current import get_catalogue
+from dxmonitor.intake.models import Source
+from dxmonitor.intake.planning import ROUND_CODE, ImportPlan
+from dxmonitor.intake.service import prepare
+from dxmonitor.intake.store import apply_plan, compare
+from dxmonitor.web.access import member_required
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(SUFFIXES)}))
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class UploadForm(forms.Form):
+    round = forms.RegexField(regex=ROUND_CODE, label="Kỳ báo cáo (YYYY-MM)", max_length=7)
+    files = MultipleFileField(label="Tệp số liệu (CSV, XLSX)")
+
+    def clean_files(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data["files"]
+        for f in files:
+            if not (f.name or "").lower().endswith(SUFFIXES):
+                raise forms.ValidationError(_("Tệp %(name)s không phải CSV hoặc Excel.") % {"name": f.name})
+            if (f.size or 0) > MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(_("Tệp %(name)s lớn hơn 20 MB.") % {"name": f.name})
+        return files
+
+
+def _staging() -> Path:
+    return Path(settings.VAR_DIR) / "uploads"
+
+
+def _stage(files: list[UploadedFile]) -> str:
+    """Keep the checked files until the user confirms; the session holds only their folder's name."""
+    ticket = uuid.uuid4().hex
+    folder = _staging() / ticket
+    folder.mkdir(parents=True)
+    for upload in files:
+        with (folder / Path(upload.name or "tep").name).open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+    return ticket
+
+
+def _plan(ticket: str, round_code: str, writer: Principal) -> ImportPlan:
+    return prepare(sorted((_staging() / ticket).iterdir()), round_code, get_catalogue(), writer.can_write)
+
+
+@member_required
+def upload(request: HttpRequest) -> HttpResponse:
+    """Check the files and show what would change; write only when the user confirms a clean plan."""
+    principal: Principal = request.principal  # type: ignore[attr-defined]
+    if principal.role is Role.VIEWER:
+        raise PermissionDenied(_("Thành viên Ban Chỉ đạo chỉ được xem số liệu."))
+    pending = request.session.get("upload")
+    if request.method == "POST" and request.POST.get("confirm") and pending:
+        plan = _plan(pending["ticket"], pending["round"], principal)  # checked again: figures may have moved
+        del request.session["upload"]
+        if plan.ok:
+            summary = apply_plan(plan, user=principal.name, source=Source.FORM)
+            shutil.rmtree(_staging() / pending["ticket"], ignore_errors=True)
+            messages.success(
+                request, _("Đã nhập kỳ %(round)s: %(summary)s") % {"round": plan.round_code, "summary": summary.line()}
+            )
+            return redirect("upload")
+        return render(request, "web/upload.html", {"form": UploadForm(), "plan": plan})
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        ticket = _stage(form.cleaned_data["files"])
+        plan = _plan(ticket, form.cleaned_data["round"], principal)
+        context["plan"] = plan
+        if plan.ok:
+            request.session["upload"] = {"ticket": ticket, "round": plan.round_code}
+            context["summary"] = compare(plan)
+        else:
+            shutil.rmtree(_staging() / ticket, ignore_errors=True)
+    return render(request, "web/upload.html", context)

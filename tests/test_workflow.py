@@ -1,0 +1,181 @@
+"""The submission workflow: who may move a submission where, its audit trail, the lock, reporting, reminders."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.mail import EmailMessage
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from dxmonitor.accounts.models import Membership
+from dxmonitor.accounts.scope import Principal, Role
+from dxmonitor.catalogue.loading import Catalogue
+from dxmonitor.catalogue.models import Dataset, Round, Unit
+from dxmonitor.intake.models import Submission, SubmissionEvent
+from dxmonitor.intake.service import prepare
+from dxmonitor.intake.submissions import act, remind, reporting_status
+from dxmonitor.intake.workflow import Action, Refusal, Status, move
+
+ALICE = Principal("alice", Role.ADMIN, None)
+BOB = Principal("bob", Role.REPORTER, frozenset({"BP.DONG_PHU"}))
+CHI = Principal("chi", Role.REPORTER, frozenset({"BP.LOC_NINH"}))
+DUNG = Principal("dung", Role.VIEWER, None)
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "who", "reason", "outcome"),
+    [
+        (Status.DRAFT, Action.SUBMIT, BOB, "", Status.SUBMITTED),
+        (Status.REOPENED, Action.SUBMIT, BOB, "", Status.SUBMITTED),
+        (Status.DRAFT, Action.SUBMIT, ALICE, "", Status.SUBMITTED),
+        (Status.SUBMITTED, Action.APPROVE, ALICE, "", Status.APPROVED),
+        (Status.SUBMITTED, Action.RETURN, ALICE, "thiếu số liệu", Status.DRAFT),
+        (Status.APPROVED, Action.REOPEN, ALICE, "sửa số người dùng", Status.REOPENED),
+        (Status.DRAFT, Action.SUBMIT, CHI, "", "only the unit's reporter or an admin may submit"),
+        (Status.DRAFT, Action.SUBMIT, DUNG, "", "only the unit's reporter or an admin may submit"),
+        (Status.SUBMITTED, Action.APPROVE, BOB, "", "only an admin may approve, return or reopen"),
+        (Status.APPROVED, Action.REOPEN, BOB, "lý do", "only an admin may approve, return or reopen"),
+        (Status.DRAFT, Action.APPROVE, ALICE, "", "cannot approve a submission that is draft"),
+        (Status.APPROVED, Action.SUBMIT, BOB, "", "cannot submit a submission that is approved"),
+        (Status.APPROVED, Action.REOPEN, ALICE, " ", "a reason is required"),
+        (Status.SUBMITTED, Action.RETURN, ALICE, "", "a reason is required"),
+    ],
+)
+def test_who_may_move_a_submission_where(
+    status: Status, action: Action, who: Principal, reason: str, outcome: Status | str
+) -> None:
+    result = move(status, action, who, "BP.DONG_PHU", reason)
+    assert (result if isinstance(result, Status) else result.en) == outcome
+
+
+def objects(dataset: str = "app_users", unit: str = "BP.DONG_PHU") -> tuple[Round, Dataset, Unit]:
+    return Round.objects.get(code="2022-06"), Dataset.objects.get(code=dataset), Unit.objects.get(code=unit)
+
+
+@pytest.mark.django_db
+def test_every_move_is_kept_with_who_and_why() -> None:
+    round_, dataset, unit = objects()
+    for who, action, reason in [
+        (BOB, Action.SUBMIT, ""),
+        (ALICE, Action.APPROVE, ""),
+        (ALICE, Action.REOPEN, "sửa số người dùng"),
+        (BOB, Action.SUBMIT, ""),
+    ]:
+        assert not isinstance(act(round_, dataset, unit, action, who, reason), Refusal)
+    submission = Submission.objects.get(round=round_, dataset=dataset, unit=unit)
+    events = list(submission.events.values_list("action", "from_status", "to_status", "by", "reason"))
+    assert events == [
+        ("submit", "draft", "submitted", "bob", ""),
+        ("approve", "submitted", "approved", "alice", ""),
+        ("reopen", "approved", "reopened", "alice", "sửa số người dùng"),
+        ("submit", "reopened", "submitted", "bob", ""),
+    ]
+    assert (submission.status, submission.submitted_by, submission.approved_by) == ("submitted", "bob", "")
+
+
+@pytest.mark.django_db
+def test_a_refused_move_changes_nothing() -> None:
+    round_, dataset, unit = objects()
+    refusal = act(round_, dataset, unit, Action.APPROVE, BOB)
+    assert isinstance(refusal, Refusal) and refusal.en == "only an admin may approve, return or reopen"
+    assert SubmissionEvent.objects.count() == 0
+    assert Submission.objects.get(round=round_, dataset=dataset, unit=unit).status == "draft"
+
+
+@pytest.mark.django_db
+def test_an_approved_submission_locks_its_figures_until_it_is_reopened(tmp_path: Path, catalogue: Catalogue) -> None:
+    round_, dataset, unit = objects()
+    act(round_, dataset, unit, Action.SUBMIT, BOB)
+    act(round_, dataset, unit, Action.APPROVE, ALICE)
+    path = tmp_path / "dp.csv"
+    path.write_text(
+        "don_vi,chi_tieu,gia_tri,ngay_so_lieu\nĐồng Phú,app.users,700,19/07/2022\nLộc Ninh,app.users,1200,19/07/2022\n",
+        encoding="utf-8",
+    )
+    locked = prepare([path], "2022-06", catalogue)
+    assert [(p.location.row, p.message_en) for p in locked.errors] == [
+        (2, "app_users of BP.DONG_PHU for 2022-06 is approved and locked; an admin must reopen it")
+    ]
+    act(round_, dataset, unit, Action.REOPEN, ALICE, "sửa số người dùng")
+    assert prepare([path], "2022-06", catalogue).ok
+
+
+@pytest.mark.django_db
+def test_reporting_status_counts_submitted_on_time_and_approved(catalogue: Catalogue) -> None:
+    round_, dataset, _ = objects()
+    deadline = timezone.now() - timedelta(days=1)
+    round_.deadline = deadline
+    round_.save()
+    act(round_, dataset, Unit.objects.get(code="BP.DONG_PHU"), Action.SUBMIT, BOB)
+    act(round_, dataset, Unit.objects.get(code="BP.LOC_NINH"), Action.SUBMIT, CHI)
+    act(round_, dataset, Unit.objects.get(code="BP.LOC_NINH"), Action.APPROVE, ALICE)
+    Submission.objects.filter(unit__code="BP.DONG_PHU").update(submitted_at=deadline - timedelta(hours=1))
+    row = next(r for r in reporting_status(round_, catalogue) if r.dataset == "app_users")
+    expected_missing = [u for u in catalogue.datasets["app_users"].units if u not in ("BP.DONG_PHU", "BP.LOC_NINH")]
+    assert (row.submitted, row.on_time, row.approved, len(row.with_figures), row.missing) == (
+        ["BP.LOC_NINH", "BP.DONG_PHU"],  # in the dataset's order
+        ["BP.DONG_PHU"],  # Lộc Ninh submitted after the deadline
+        ["BP.LOC_NINH"],
+        12,
+        expected_missing,
+    )
+    assert row.rate == 2 / 12
+
+
+@pytest.mark.django_db
+def test_reminders_go_to_the_reporters_of_units_that_have_not_submitted(
+    catalogue: Catalogue, mailoutbox: list[EmailMessage]
+) -> None:
+    for name, unit, email in [
+        ("bob", "BP.DONG_PHU", "bob@dongphu.gov.vn"),
+        ("chi", "BP.LOC_NINH", "chi@locninh.gov.vn"),
+        ("nomail", "BP.BU_DOP", ""),
+    ]:
+        user = User.objects.create_user(name, email=email)
+        Membership.objects.create(user=user, role="reporter", unit=Unit.objects.get(code=unit))
+    round_, dataset, _ = objects()
+    for code in catalogue.datasets["app_users"].units:  # Đồng Phú submitted app_users, nothing else
+        if code == "BP.DONG_PHU":
+            act(round_, dataset, Unit.objects.get(code=code), Action.SUBMIT, BOB)
+    sent = remind(round_, catalogue, "https://dxmonitor.binhphuoc.gov.vn")
+    assert sorted(sent) == [("bob", "BP.DONG_PHU"), ("chi", "BP.LOC_NINH")]
+    bob_mail = next(m for m in mailoutbox if m.to == ["bob@dongphu.gov.vn"])
+    assert bob_mail.subject == "[dxmonitor] Nhắc nộp số liệu tháng 6/2022 — Huyện Đồng Phú"
+    assert "- Người sử dụng ứng dụng Bình Phước Today" not in bob_mail.body  # app users were submitted
+    assert "- Tỷ lệ DVCTT phát sinh hồ sơ và tỷ lệ hồ sơ xử lý trực tuyến" in bob_mail.body
+
+
+@pytest.mark.django_db
+def test_the_submission_command_moves_reports_and_sets_a_deadline() -> None:
+    out = io.StringIO()
+    call_command("submission", "submit", round="2022-06", dataset="app_users", unit="BP.DONG_PHU", stdout=out)
+    call_command("submission", "deadline", round="2022-06", at="2022-07-15", stdout=out)
+    call_command("submission", "status", round="2022-06", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "2022-06 app_users BP.DONG_PHU: submitted"
+    assert lines[1] == "Hạn nộp kỳ 2022-06: 23:59 15/07/2022"
+    assert any(line.startswith("app_users        nộp  1/12 đúng hạn  0 duyệt  0 có số liệu 12") for line in lines)
+    with pytest.raises(CommandError, match="a reason is required"):
+        call_command("submission", "return", round="2022-06", dataset="app_users", unit="BP.DONG_PHU")
+
+
+@pytest.mark.django_db
+def test_a_unit_cannot_submit_without_its_required_indicators(tmp_path: Path, catalogue: Catalogue) -> None:
+    from dxmonitor.intake.store import apply_plan
+
+    path = tmp_path / "cnscd.csv"
+    path.write_text(
+        "don_vi,chi_tieu,gia_tri,ngay_so_lieu\nĐồng Phú,cnscd.commune_teams,11,31/01/2023\n", encoding="utf-8"
+    )
+    apply_plan(prepare([path], "2023-01", catalogue))
+    round_ = Round.objects.get(code="2023-01")
+    dataset, unit = Dataset.objects.get(code="cnscd"), Unit.objects.get(code="BP.DONG_PHU")
+    refusal = act(round_, dataset, unit, Action.SUBMIT, BOB)
+    assert isinstance(refusal, Refusal) and refusal.en == "required indicators are missing: cnscd.commune_members"
+    assert Submission.objects.get(round=round_, dataset=dataset, unit=unit).status == "draft"
