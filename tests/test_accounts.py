@@ -220,7 +220,7 @@ def test_a_reporter_uploads_its_own_figures_after_seeing_the_preview(
     client = signed_in(personas["dong_phu"])
     path = csv_file(tmp_path, "UBND H.Đồng Phú,app.users,650,19/07/2022\n")
     with path.open("rb") as f:
-        preview = client.post("/upload/", {"round": "2022-06", "files": f})
+        preview = client.post("/upload/", {"round": "2022-06", "uploads": f})
     page = preview.content.decode()
     assert preview.status_code == 200 and "Kỳ 2022-06 — sẽ ghi: 0 mới, 1 thay đổi, 0 không đổi." in page
     assert Value.objects.get(round__code="2022-06", indicator__code="app.users", unit__code="BP.DONG_PHU").value == 611
@@ -240,7 +240,7 @@ def test_a_reporter_cannot_upload_a_figure_of_another_unit(
     client = signed_in(personas["dong_phu"])
     path = csv_file(tmp_path, "Đồng Phú,app.users,650,19/07/2022\nLộc Ninh,app.users,9999,19/07/2022\n")
     with path.open("rb") as f:
-        response = client.post("/upload/", {"round": "2022-06", "files": f})
+        response = client.post("/upload/", {"round": "2022-06", "uploads": f})
     page = response.content.decode()
     assert "không có quyền ghi số liệu của đơn vị &#x27;Huyện Lộc Ninh&#x27;" in page
     assert "sẽ ghi" not in page

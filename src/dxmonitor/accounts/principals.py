@@ -19,7 +19,7 @@ def for_user(user: AbstractBaseUser | AnonymousUser) -> Principal | None:
         return None
     if getattr(user, "is_superuser", False):
         return Principal(user.get_username(), Role.ADMIN, None)
-    membership = Membership.objects.filter(user=user).select_related("unit").first()
+    membership = Membership.objects.filter(user_id=user.pk).select_related("unit").first()
     if membership is None:
         return None
     unit = membership.unit.code if membership.unit else None

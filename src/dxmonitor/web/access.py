@@ -8,12 +8,13 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from dxmonitor.accounts.principals import for_user
 from dxmonitor.accounts.scope import ROLE_LABELS, Principal
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def principal_of(request: HttpRequest) -> Principal | None:
@@ -28,7 +29,7 @@ def member_required(view: View) -> View:
     """Signed in and given a role (admin, reporter or viewer); the principal is passed as `request.principal`."""
 
     @wraps(view)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         principal = principal_of(request)

@@ -38,17 +38,17 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(SUFFIXES)}))
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
-    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
+    def clean(self, data: object, initial: object = None) -> list[UploadedFile[bytes]]:
         items = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
 class UploadForm(forms.Form):
     round = forms.RegexField(regex=ROUND_CODE, label="Kỳ báo cáo (YYYY-MM)", max_length=7)
-    files = MultipleFileField(label="Tệp số liệu (CSV, XLSX)")
+    uploads = MultipleFileField(label="Tệp số liệu (CSV, XLSX)")
 
-    def clean_files(self) -> list[UploadedFile]:
-        files: list[UploadedFile] = self.cleaned_data["files"]
+    def clean_uploads(self) -> list[UploadedFile[bytes]]:
+        files: list[UploadedFile[bytes]] = self.cleaned_data["uploads"]
         for f in files:
             if not (f.name or "").lower().endswith(SUFFIXES):
                 raise forms.ValidationError(_("Tệp %(name)s không phải CSV hoặc Excel.") % {"name": f.name})
@@ -61,7 +61,7 @@ def _staging() -> Path:
     return Path(settings.VAR_DIR) / "uploads"
 
 
-def _stage(files: list[UploadedFile]) -> str:
+def _stage(files: list[UploadedFile[bytes]]) -> str:
     """Keep the checked files until the user confirms; the session holds only their folder's name."""
     ticket = uuid.uuid4().hex
     folder = _staging() / ticket
@@ -98,7 +98,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
-        ticket = _stage(form.cleaned_data["files"])
+        ticket = _stage(form.cleaned_data["uploads"])
         plan = _plan(ticket, form.cleaned_data["round"], principal)
         context["plan"] = plan
         if plan.ok:
