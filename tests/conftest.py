@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from dxmonitor.catalogue.loading import Catalogue, load_catalogue
@@ -12,6 +13,13 @@ from dxmonitor.catalogue.models import Round
 from dxmonitor.demo.loading import demo_rounds
 from dxmonitor.intake.planning import plan_files
 from dxmonitor.intake.store import apply_plan
+from personas import make_personas
+
+
+@pytest.fixture
+def personas(db: None) -> dict[str, User]:
+    """alice the admin, bob the reporter of Đồng Phú, chi the reporter of Lộc Ninh, dung the viewer."""
+    return make_personas()
 
 
 @pytest.fixture(scope="session")

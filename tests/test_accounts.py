@@ -16,35 +16,8 @@ from django.test import Client
 
 from dxmonitor.accounts.models import ApiToken, Membership
 from dxmonitor.accounts.scope import Principal, Role, principal, subtree
-from dxmonitor.catalogue.models import Unit
 from dxmonitor.intake.models import Value, ValueChange
-
-PASSWORD = "Mật-khẩu-dài-2022"
-
-
-def make_user(name: str, role: Role, unit: str | None = None) -> User:
-    user = User.objects.create_user(
-        name, password=PASSWORD, is_staff=role is Role.ADMIN, is_superuser=role is Role.ADMIN
-    )
-    Membership.objects.create(user=user, role=role.value, unit=Unit.objects.get(code=unit) if unit else None)
-    return user
-
-
-@pytest.fixture
-def personas(db: None) -> dict[str, User]:
-    """alice the admin, bob the reporter of Đồng Phú, chi the reporter of Lộc Ninh, dung the viewer."""
-    return {
-        "admin": make_user("alice", Role.ADMIN),
-        "dong_phu": make_user("bob", Role.REPORTER, "BP.DONG_PHU"),
-        "loc_ninh": make_user("chi", Role.REPORTER, "BP.LOC_NINH"),
-        "viewer": make_user("dung", Role.VIEWER),
-    }
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from personas import PASSWORD, signed_in
 
 
 def snapshot() -> tuple[list[tuple[object, ...]], int]:

@@ -11,14 +11,14 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from dxmonitor.accounts.models import ApiToken, Membership
-from dxmonitor.accounts.scope import Role
+from dxmonitor.accounts.models import ApiToken
 from dxmonitor.api.schemas import ValueIn
 from dxmonitor.api.submission import records_of
 from dxmonitor.catalogue.models import Round, Unit
 from dxmonitor.intake.long_format import LongRecord
 from dxmonitor.intake.models import Value, ValueChange
 from dxmonitor.problems import Location
+from personas import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,29 +47,6 @@ LOC_NINH_SERVICE_RATE = {
 
 
 # --- personas ----------------------------------------------------------------------------------------------
-
-
-def make_user(name: str, role: Role, unit: str | None = None) -> User:
-    user = User.objects.create_user(name, is_superuser=role is Role.ADMIN)
-    Membership.objects.create(user=user, role=role.value, unit=Unit.objects.get(code=unit) if unit else None)
-    return user
-
-
-@pytest.fixture
-def personas(db: None) -> dict[str, User]:
-    """alice the admin, bob the reporter of Đồng Phú, chi the reporter of Lộc Ninh, dung the viewer."""
-    return {
-        "admin": make_user("alice", Role.ADMIN),
-        "dong_phu": make_user("bob", Role.REPORTER, "BP.DONG_PHU"),
-        "loc_ninh": make_user("chi", Role.REPORTER, "BP.LOC_NINH"),
-        "viewer": make_user("dung", Role.VIEWER),
-    }
-
-
-def signed_in(user: User, csrf: bool = False) -> Client:
-    client = Client(enforce_csrf_checks=csrf)
-    client.force_login(user)
-    return client
 
 
 def issue(name: str, unit: str) -> str:

@@ -65,20 +65,25 @@ def round_context(round_: Round, baseline: Round | None) -> RoundContext:
     return RoundContext.build(get_catalogue(), round_facts(round_), round_facts(baseline) if baseline else None)
 
 
+def round_and_baseline(round_code: str, baseline_code: str | None = None) -> tuple[Round, Round | None]:
+    """The round and the one it is compared with (the chosen one, else the previous); ReportError if unknown."""
+    round_ = Round.objects.filter(code=round_code).first()
+    if round_ is None:
+        raise ReportError(f"Không có kỳ báo cáo '{round_code}'", f"no round '{round_code}'")
+    if not baseline_code:
+        return round_, round_.effective_baseline()
+    baseline = Round.objects.filter(code=baseline_code).first()
+    if baseline is None:
+        raise ReportError(f"Không có kỳ so sánh '{baseline_code}'", f"no baseline round '{baseline_code}'")
+    return round_, baseline
+
+
 def build_document(
     round_code: str, baseline_code: str | None = None, number: str | None = None, issued_on: date | None = None
 ) -> Document:
     from dxmonitor.reports.statistics import build_report
 
-    round_ = Round.objects.filter(code=round_code).first()
-    if round_ is None:
-        raise ReportError(f"không có kỳ báo cáo '{round_code}'", f"no round '{round_code}'")
-    if baseline_code:
-        baseline = Round.objects.filter(code=baseline_code).first()
-        if baseline is None:
-            raise ReportError(f"không có kỳ so sánh '{baseline_code}'", f"no baseline round '{baseline_code}'")
-    else:
-        baseline = round_.effective_baseline()
+    round_, baseline = round_and_baseline(round_code, baseline_code)
     issuer = issuer_from_settings()
     number = number or round_.report_number or f"      /BC-{issuer.agency_short}"
     return build_report(

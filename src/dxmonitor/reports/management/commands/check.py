@@ -6,10 +6,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dxmonitor.catalogue.current import require_initialised
-from dxmonitor.catalogue.models import Round
 from dxmonitor.evaluation.checks import run_checks
 from dxmonitor.problems import SEVERITY_VI, Severity
-from dxmonitor.reports.generate import round_context
+from dxmonitor.reports.generate import ReportError, round_and_baseline, round_context
 
 
 class Command(BaseCommand):
@@ -21,14 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         require_initialised()
-        round_ = Round.objects.filter(code=options["round"]).first()
-        if round_ is None:
-            raise CommandError(f"Không có kỳ báo cáo '{options['round']}' / no round '{options['round']}'")
-        baseline = (
-            Round.objects.filter(code=options["baseline"]).first()
-            if options["baseline"]
-            else round_.effective_baseline()
-        )
+        try:
+            round_, baseline = round_and_baseline(options["round"], options["baseline"])
+        except ReportError as exc:
+            raise CommandError(f"{exc.vi} / {exc.en}") from exc
         ctx = round_context(round_, baseline)
         findings = run_checks(ctx)
         for f in findings:

@@ -6,9 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dxmonitor.catalogue.current import require_initialised
-from dxmonitor.catalogue.models import Round
 from dxmonitor.reports.export import FORMATS, export_rows, write_export
-from dxmonitor.reports.generate import round_context
+from dxmonitor.reports.generate import ReportError, round_and_baseline, round_context
 
 
 class Command(BaseCommand):
@@ -22,14 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         require_initialised()
-        round_ = Round.objects.filter(code=options["round"]).first()
-        if round_ is None:
-            raise CommandError(f"Không có kỳ báo cáo '{options['round']}' / no round '{options['round']}'")
-        baseline = (
-            Round.objects.filter(code=options["baseline"]).first()
-            if options["baseline"]
-            else round_.effective_baseline()
-        )
+        try:
+            round_, baseline = round_and_baseline(options["round"], options["baseline"])
+        except ReportError as exc:
+            raise CommandError(f"{exc.vi} / {exc.en}") from exc
         rows = export_rows(round_context(round_, baseline))
         if options["format"] == "xlsx" and options["out"] is None:
             raise CommandError("XLSX cần --out TỆP / XLSX needs --out FILE")
