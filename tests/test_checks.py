@@ -444,3 +444,32 @@ def test_the_check_command_refuses_an_unknown_round_in_vietnamese() -> None:
         call_command("check", "--round", "2030-01", stdout=StringIO())
 
     assert str(refused.value) == "Không có kỳ báo cáo '2030-01' / no round '2030-01'"
+
+
+# --- outliers against a unit's own history ------------------------------------------------------------------
+
+
+def history(*values: int) -> list[RoundFacts]:
+    return [
+        RoundFacts(f"2021-{m:02d}", f"tháng {m}/2021", [fact("app.users", "BP.DONG_XOAI", v)])
+        for m, v in enumerate(values, start=1)
+    ]
+
+
+def outliers(catalogue: Catalogue, value: int, past: list[RoundFacts]) -> list[tuple[str, str, str]]:
+    ctx = RoundContext.build(catalogue, june_round(fact("app.users", "BP.DONG_XOAI", value)), None)
+    return [(f.check, f.unit, f.figures) for f in run_checks(ctx, past) if f.check == "outlier"]
+
+
+def test_a_figure_far_from_the_units_own_history_is_an_outlier(catalogue: Catalogue) -> None:
+    assert outliers(catalogue, 21400, history(2000, 2100, 2140)) == [
+        ("outlier", "BP.DONG_XOAI", "21.400; trung vị 3 kỳ trước: 2.100")
+    ]
+
+
+def test_a_figure_close_to_its_history_is_no_outlier(catalogue: Catalogue) -> None:
+    assert outliers(catalogue, 2300, history(2000, 2100, 2140)) == []
+
+
+def test_two_earlier_rounds_are_too_few_to_judge(catalogue: Catalogue) -> None:
+    assert outliers(catalogue, 21400, history(2100, 2140)) == []

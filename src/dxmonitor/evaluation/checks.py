@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from dxmonitor.catalogue.schema import Indicator
 from dxmonitor.evaluation.context import RoundContext
-from dxmonitor.evaluation.facts import Fact, Key, PrintedFact
+from dxmonitor.evaluation.facts import Fact, Key, PrintedFact, RoundFacts
 from dxmonitor.evaluation.formats import change_text, figure, number, rounded, window_text
 from dxmonitor.evaluation.rules import relative_change, total
 from dxmonitor.intake.windows import Window
 from dxmonitor.problems import Severity
 
 MIN_NONZERO_FOR_COPY = 3
+MIN_HISTORY = 3
+OUTLIER_DEVIATIONS = Decimal("3.5")
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,9 @@ def _decimals_of(value: Decimal) -> int:
 class Checker:
     """Runs every check over one round in `ctx`."""
 
-    def __init__(self, ctx: RoundContext):
+    def __init__(self, ctx: RoundContext, history: Sequence[RoundFacts] = ()):
         self.ctx = ctx
+        self.history = history  # earlier rounds, for outliers against a unit's own past
         self.facts_by_window: dict[tuple[str, str, str, Window], Fact] = {
             (f.indicator, f.unit, f.category, f.window): f for f in ctx.current.facts
         }
@@ -74,6 +78,7 @@ class Checker:
             *self.period_against_running_totals(),
             *self.running_total_dates(),
             *self.unchanged(),
+            *self.outliers(),
             *self.identical_rows(),
             *self.missing_units(),
         ]
@@ -331,6 +336,31 @@ class Checker:
                     "cả cột số liệu giống hệt kỳ trước ở mọi đơn vị: có thể chưa được cập nhật",
                 )
 
+    def outliers(self) -> Iterator[QualityFinding]:
+        """A figure far from the unit's own history: more than 3.5 robust deviations from the median of at least
+        three earlier rounds, and more than half of it away (small counts jump and are not news)."""
+        past: dict[Key, list[Decimal]] = defaultdict(list)
+        for earlier in self.history:
+            for key, fact in earlier.main().items():
+                past[key].append(fact.value)
+        for key, fact in self.ctx.main.items():
+            values = past.get(key, [])
+            if fact.computed or len(values) < MIN_HISTORY:
+                continue
+            median = statistics.median(values)
+            spread = statistics.median([abs(v - median) for v in values]) * Decimal("1.4826")
+            distance = abs(fact.value - median)
+            if distance > OUTLIER_DEVIATIONS * max(spread, abs(median) / 20) and distance > abs(median) / 2:
+                ind = self.ctx.indicator(key[0])
+                yield self.finding(
+                    Severity.WARNING,
+                    "outlier",
+                    key,
+                    f"{figure(fact.value, ind.kind, ind.decimals)}; trung vị {len(values)} kỳ trước: "
+                    f"{figure(median, ind.kind, ind.decimals)}",
+                    "số liệu khác xa các kỳ trước của chính đơn vị: cần xác minh",
+                )
+
     def identical_rows(self) -> Iterator[QualityFinding]:
         """Two units with the same figures: a whole row, or the whole breakdown of one indicator."""
         for ds in self.ctx.catalogue.datasets.values():
@@ -411,6 +441,6 @@ class Checker:
                 )
 
 
-def run_checks(ctx: RoundContext) -> list[QualityFinding]:
-    """Every data-quality finding of the round in `ctx`, errors first."""
-    return Checker(ctx).run()
+def run_checks(ctx: RoundContext, history: Sequence[RoundFacts] = ()) -> list[QualityFinding]:
+    """Every data-quality finding of the round in `ctx` (with earlier rounds for outliers), errors first."""
+    return Checker(ctx, history).run()

@@ -13,6 +13,7 @@ from django.conf import settings
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Round
 from dxmonitor.evaluation.context import RoundContext
+from dxmonitor.evaluation.facts import RoundFacts
 from dxmonitor.intake.queries import round_facts
 from dxmonitor.reports.files import report_path
 from dxmonitor.reports.model import Document, Issuer
@@ -63,6 +64,11 @@ def issuer_from_settings() -> Issuer:
 
 def round_context(round_: Round, baseline: Round | None) -> RoundContext:
     return RoundContext.build(get_catalogue(), round_facts(round_), round_facts(baseline) if baseline else None)
+
+
+def history_of(round_: Round, rounds: int = 12) -> list[RoundFacts]:
+    """The figures of up to `rounds` rounds before this one, newest first: a unit's own past, for outliers."""
+    return [round_facts(r) for r in Round.objects.filter(code__lt=round_.code).order_by("-code")[:rounds]]
 
 
 def round_and_baseline(round_code: str, baseline_code: str | None = None) -> tuple[Round, Round | None]:

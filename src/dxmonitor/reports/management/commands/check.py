@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from dxmonitor.catalogue.current import require_initialised
 from dxmonitor.evaluation.checks import run_checks
 from dxmonitor.problems import SEVERITY_VI, Severity
-from dxmonitor.reports.generate import ReportError, round_and_baseline, round_context
+from dxmonitor.reports.generate import ReportError, history_of, round_and_baseline, round_context
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         except ReportError as exc:
             raise CommandError(f"{exc.vi} / {exc.en}") from exc
         ctx = round_context(round_, baseline)
-        findings = run_checks(ctx)
+        findings = run_checks(ctx, history_of(round_))
         for f in findings:
             where = " · ".join(
                 x for x in (f.dataset, ctx.unit(f.unit).name if f.unit else "", f.indicator, f.category) if x
