@@ -75,26 +75,30 @@ def read_long_sheet(sheet: Sheet) -> list[LongRecord] | None:
         return None
     position, fields = header
     columns = {f: sheet.column_label(i) for f, i in fields.items()}
+    # One column index per field (-1: the file has no such column); rows are many, so no per-row lookups.
+    unit, indicator, value, category, as_of, note, measure = (
+        fields.get(f, -1) for f in ("unit", "indicator", "value", "category", "as_of", "note", "measure")
+    )
     records = []
     for number, cells in sheet.rows[position + 1 :]:
-        if all(_text(c) == "" for c in cells):
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
+        width = len(cells)
 
-        def cell(name: str, cells: list[object] = cells) -> object:
-            index = fields.get(name)
-            return cells[index] if index is not None and index < len(cells) else None
+        def at(index: int, cells: list[object] = cells, width: int = width) -> object:
+            return cells[index] if 0 <= index < width else None
 
         records.append(
             LongRecord(
                 location=Location(file=sheet.file, sheet=sheet.name, row=number),
                 columns=columns,
-                unit=_text(cell("unit")),
-                indicator=_text(cell("indicator")),
-                value=cell("value"),
-                category=_text(cell("category")),
-                as_of=cell("as_of"),
-                note=_text(cell("note")),
-                measure=_text(cell("measure")),
+                unit=_text(at(unit)),
+                indicator=_text(at(indicator)),
+                value=at(value),
+                category=_text(at(category)),
+                as_of=at(as_of),
+                note=_text(at(note)),
+                measure=_text(at(measure)),
             )
         )
     return records

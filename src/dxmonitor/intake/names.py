@@ -79,6 +79,7 @@ class UnitIndex:
 
     def __init__(self, units: Iterable[NamedUnit]):
         self.units = {u.code: u for u in units}
+        self._seen: dict[str, Resolution] = {}
         self._exact: dict[str, set[str]] = {}
         self._loose: dict[str, set[str]] = {}
         for unit in self.units.values():
@@ -93,6 +94,13 @@ class UnitIndex:
         return {k: v for k, v in self._exact.items() if len(v) > 1}
 
     def resolve(self, text: str) -> Resolution:
+        """Resolve one name; remembered, since a file repeats the same few hundred spellings."""
+        found = self._seen.get(text)
+        if found is None:
+            found = self._seen[text] = self._resolve(text)
+        return found
+
+    def _resolve(self, text: str) -> Resolution:
         key = normalise(text)
         forms = [key, drop_titles(key)]
         for table, how in ((self._exact, "exact"), (self._loose, "diacritics")):

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from dxmonitor.catalogue.loading import Catalogue
@@ -83,6 +84,25 @@ def unit_index(catalogue: Catalogue) -> UnitIndex:
     return UnitIndex(NamedUnit(u.code, u.name, (u.name, u.short_name, *u.aliases)) for u in catalogue.units.values())
 
 
+def _key(text: str) -> str:
+    return fold_diacritics(normalise(text)).replace(" ", "_")
+
+
+@lru_cache(maxsize=4096)
+def _category_code(raw: str, categories: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> str:
+    """ "severity=cao", "Cao" or "cao" → "severity=cao"; "" when it is none of the indicator's categories.
+    Cached: a file repeats the same few categories on thousands of rows."""
+    dim, _, member = raw.partition("=") if "=" in raw else ("", "", raw)
+    dim, wanted = dim.strip(), _key(member.strip())
+    for name, members in categories:
+        if dim and dim != name:
+            continue
+        for member_code, label in members:
+            if wanted in (member_code, _key(label)):
+                return f"{name}={member_code}"
+    return ""
+
+
 def _category(record: LongRecord, indicator: Indicator) -> tuple[str, Problem | None]:
     raw = record.category
     if not raw:
@@ -94,15 +114,10 @@ def _category(record: LongRecord, indicator: Indicator) -> tuple[str, Problem | 
             f"chỉ tiêu {indicator.code} không có phân loại, nhưng dòng ghi '{raw}'",
             f"indicator {indicator.code} has no categories but the row says '{raw}'",
         )
-    dim, _, member = raw.partition("=") if "=" in raw else ("", "", raw)
-    dim, member = dim.strip(), member.strip()
-    wanted = fold_diacritics(normalise(member)).replace(" ", "_")
-    for name, members in dims.items():
-        if dim and dim != name:
-            continue
-        for code, label in members.items():
-            if wanted in (code, fold_diacritics(normalise(label)).replace(" ", "_")):
-                return f"{name}={code}", None
+    categories = tuple((name, tuple(members.items())) for name, members in dims.items())
+    found = _category_code(raw, categories)
+    if found:
+        return found, None
     allowed = ", ".join(f"{d}={m}" for d, ms in dims.items() for m in ms)
     return "", error(
         record.at("category"),
