@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from dxmonitor.catalogue.models import Dataset, Indicator, Round, Unit
 
 
 class Source(models.TextChoices):
-    FILE = "file", "Tệp"
-    FORM = "form", "Biểu mẫu"
+    FILE = "file", _("Tệp")
+    FORM = "form", _("Biểu mẫu")
     API = "api", "API"
-    COMPUTED = "computed", "Tính toán"
+    COMPUTED = "computed", _("Tính toán")
 
 
 class Value(models.Model):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_noop
+
 from dxmonitor.accounts.scope import Principal, Role
 
 
@@ -15,11 +17,12 @@ class Status(StrEnum):
     REOPENED = "reopened"
 
 
+# gettext_noop: the labels stay Vietnamese here and are translated where they are shown.
 STATUS_VI = {
-    Status.DRAFT: "Đang nhập",
-    Status.SUBMITTED: "Đã nộp",
-    Status.APPROVED: "Đã duyệt (khóa)",
-    Status.REOPENED: "Mở lại",
+    Status.DRAFT: gettext_noop("Đang nhập"),
+    Status.SUBMITTED: gettext_noop("Đã nộp"),
+    Status.APPROVED: gettext_noop("Đã duyệt (khóa)"),
+    Status.REOPENED: gettext_noop("Mở lại"),
 }
 
 
@@ -30,7 +33,12 @@ class Action(StrEnum):
     REOPEN = "reopen"  # an admin unlocks an approved submission
 
 
-ACTION_VI = {Action.SUBMIT: "Nộp", Action.APPROVE: "Duyệt", Action.RETURN: "Trả lại", Action.REOPEN: "Mở lại"}
+ACTION_VI = {
+    Action.SUBMIT: gettext_noop("Nộp"),
+    Action.APPROVE: gettext_noop("Duyệt"),
+    Action.RETURN: gettext_noop("Trả lại"),
+    Action.REOPEN: gettext_noop("Mở lại"),
+}
 
 MOVES: dict[Action, tuple[set[Status], Status]] = {
     Action.SUBMIT: ({Status.DRAFT, Status.REOPENED}, Status.SUBMITTED),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from dxmonitor.web import pages, upload, views
+from dxmonitor.web import intake_pages, pages, upload, views
 
 # Every page answers as JSON too: add ".json" to its address or "?format=json".
 JSON = r"(?P<fmt>\.json)?$"
@@ -22,4 +22,18 @@ urlpatterns = [
     re_path(r"^indicators/(?P<code>[a-z0-9_.]+?)" + JSON, pages.indicator, name="indicator"),
     path("upload/", upload.upload, name="upload"),
     path("reports/<str:name>", views.report_file, name="report-file"),
+    # intake: submissions and their workflow, the entry form, a value's history, findings, templates
+    path("submissions/", intake_pages.latest, {"page": "submissions"}, name="submissions-latest"),
+    path("checks/", intake_pages.latest, {"page": "checks"}, name="checks-latest"),
+    re_path(r"^rounds/(?P<code>\d{4}-\d{2})/submissions" + JSON, intake_pages.submissions, name="submissions"),
+    re_path(
+        r"^rounds/(?P<code>\d{4}-\d{2})/entry/(?P<dataset>[a-z0-9_.]+)/(?P<unit>[A-Z0-9_.-]+?)" + JSON,
+        intake_pages.entry,
+        name="entry",
+    ),
+    re_path(r"^rounds/(?P<code>\d{4}-\d{2})/checks" + JSON, intake_pages.checks, name="checks"),
+    re_path(
+        r"^rounds/(?P<code>\d{4}-\d{2})/template/(?P<dataset>[a-z0-9_.]+)$", intake_pages.template, name="template"
+    ),
+    re_path(r"^values/history" + JSON, intake_pages.value_history, name="value-history"),
 ]

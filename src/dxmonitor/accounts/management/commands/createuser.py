@@ -43,6 +43,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             user, created = User.objects.get_or_create(username=options["name"], defaults={"email": options["email"]})
             user.set_password(password)
+            if options["email"]:
+                user.email = options["email"]
             user.is_staff = user.is_superuser = role is Role.ADMIN
             user.save()
             Membership.objects.update_or_create(user=user, defaults={"role": role.value, "unit": unit})

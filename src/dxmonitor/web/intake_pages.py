@@ -1,0 +1,655 @@
+"""The intake pages: a round's submissions and their workflow, the web entry form, a value's history, the round's
+data-quality findings and its templates to download.
+
+Views only fetch and choose: the form's figures go through the import's own checks (`plan_records` and `guard`),
+the moves through `act`, the findings through `run_checks`. Every page but the download also answers as JSON."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dxmonitor.accounts.scope import Principal, Role
+from dxmonitor.catalogue import models as rows
+from dxmonitor.catalogue.current import get_catalogue
+from dxmonitor.catalogue.loading import Catalogue
+from dxmonitor.catalogue.schema import Dataset, Indicator
+from dxmonitor.evaluation.checks import run_checks
+from dxmonitor.evaluation.facts import Fact, pick_main
+from dxmonitor.evaluation.formats import figure, number, short_date, window_text
+from dxmonitor.intake.long_format import LongRecord
+from dxmonitor.intake.models import Source, Submission, SubmissionEvent, Value, ValueChange
+from dxmonitor.intake.planning import ROUND_CODE, ImportPlan, plan_records, round_end
+from dxmonitor.intake.service import guard
+from dxmonitor.intake.store import apply_plan, round_name
+from dxmonitor.intake.submissions import DatasetStatus, act, remind, reporting_status
+from dxmonitor.intake.templates import figure_columns, write_template
+from dxmonitor.intake.windows import Window
+from dxmonitor.intake.workflow import ACTION_VI, NEEDS_REASON, STATUS_VI, Action, Refusal, Status, move
+from dxmonitor.problems import SEVERITY_VI, Location, Problem, Severity, warning
+from dxmonitor.reports.generate import round_context
+from dxmonitor.web.access import member_required
+from dxmonitor.web.pages import as_json, respond, wants_json
+from dxmonitor.web.presenters import Data, finding_data, num, round_data
+from dxmonitor.web.reader import Reader
+
+FORM = "form"  # the "file" of the entry form's rows: a value's history reads "form!app_users:1"
+EXACT = 6  # decimals a stored value holds: the form and the history show every one of them
+MEASURE = {"percent": "%", "amount": "đồng", "count": ""}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LONG_FIELDS = ("unit", "indicator", "category", "value", "as_of", "note", "measure")
+
+
+# --- shared ------------------------------------------------------------------------------------------------------
+def principal_of(request: HttpRequest) -> Principal:
+    principal: Principal = request.principal  # type: ignore[attr-defined]  # put there by member_required
+    return principal
+
+
+def round_or_404(code: str) -> rows.Round:
+    found = rows.Round.objects.filter(code=code).first()
+    if found is None:
+        raise Http404(_("Không có kỳ báo cáo %(code)s") % {"code": code})
+    return found
+
+
+def dataset_or_404(catalogue: Catalogue, code: str) -> Dataset:
+    found = catalogue.datasets.get(code)
+    if found is None:
+        raise Http404(_("Không có bộ số liệu %(code)s") % {"code": code})
+    return found
+
+
+def denied(request: HttpRequest, message: str, fmt: str | None = None) -> HttpResponse:
+    """403 in the site's layout (or as JSON), saying what the member may not do."""
+    if wants_json(request, fmt):
+        return as_json({"error": message}, status=403)
+    return render(request, "web/intake_denied.html", {"message": message}, status=403)
+
+
+def moment(value: datetime | None) -> str:
+    """ "14:05 20/7/2022", local time, dates as the reports write them."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{local:%H:%M} {short_date(local.date())}"
+
+
+def count_text(n: int) -> str:
+    return number(Decimal(n))
+
+
+def told(refusal: Refusal, where: str) -> SafeString:
+    """A refusal as a message: Vietnamese, the English below."""
+    return format_html('{}: {}<br><span class="muted" lang="en">{}</span>', where, refusal.vi, refusal.en)
+
+
+@member_required
+def latest(request: HttpRequest, page: str) -> HttpResponse:
+    """`/submissions/`, `/checks/`: the page of the round chosen with `?round=`, else of the latest round."""
+    code = request.GET.get("round", "")
+    found = round_or_404(code) if code else rows.Round.objects.order_by("-code").first()
+    if found is None:
+        messages.info(request, _("Chưa có kỳ báo cáo nào."))
+        return redirect("rounds")
+    return redirect(page, code=found.code)
+
+
+# --- submissions -------------------------------------------------------------------------------------------------
+def event_data(event: SubmissionEvent) -> Data:
+    return {
+        "action": event.action,
+        "action_text": ACTION_VI[Action(event.action)],
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "to_status_text": STATUS_VI[Status(event.to_status)],
+        "by": event.by,
+        "at": event.at.isoformat(),
+        "at_text": moment(event.at),
+        "reason": event.reason,
+    }
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What every row of the submissions page is read against: the round, who is asking, the catalogue."""
+
+    round: rows.Round
+    principal: Principal
+    catalogue: Catalogue
+
+
+def unit_row(desk: Desk, ds: DatasetStatus, unit: str, sub: Submission | None, events: list[Data]) -> Data:
+    """A unit's submission of the dataset: status, who and when, the moves the member may make, its history."""
+    status = Status(sub.status) if sub else Status.DRAFT
+    submitted_at = sub.submitted_at if sub and status in (Status.SUBMITTED, Status.APPROVED) else None
+    return {
+        "unit": unit,
+        "name": desk.catalogue.units[unit].name,
+        "status": status.value,
+        "status_text": STATUS_VI[status],
+        "has_figures": unit in ds.with_figures,
+        "submitted_at": submitted_at.isoformat() if submitted_at else None,
+        "submitted_at_text": moment(submitted_at),
+        "submitted_by": sub.submitted_by if submitted_at and sub else "",
+        "on_time": (unit in ds.on_time) if submitted_at else None,
+        "approved_by": sub.approved_by if sub else "",
+        "approved_at_text": moment(sub.approved_at) if sub else "",
+        "actions": [
+            {"action": a.value, "label": ACTION_VI[a], "needs_reason": a in NEEDS_REASON}
+            for a in Action
+            if not isinstance(move(status, a, desk.principal, unit, reason="-"), Refusal)
+        ],
+        "entry_url": reverse("entry", args=[desk.round.code, ds.dataset, unit])
+        if desk.principal.can_write(unit)
+        else None,
+        "events": events,
+    }
+
+
+def dataset_status(
+    desk: Desk,
+    ds: DatasetStatus,
+    units: list[str],
+    subs: dict[tuple[str, str], Submission],
+    events: dict[int, list[Data]],
+) -> Data:
+    """A dataset's reporting in the round, counted over the units the member may see, and their rows."""
+
+    def mine(found: Iterable[str]) -> list[str]:
+        return [u for u in found if u in units]
+
+    submitted, on_time, approved = mine(ds.submitted), mine(ds.on_time), mine(ds.approved)
+    expected = len(units)
+    return {
+        "dataset": ds.dataset,
+        "name": ds.name,
+        "expected": expected,
+        "with_figures": len(mine(ds.with_figures)),
+        "submitted": len(submitted),
+        "on_time": len(on_time),
+        "approved": len(approved),
+        "rate": round(len(submitted) / expected, 4) if expected else 0.0,
+        "rate_text": f"{count_text(len(submitted))}/{count_text(expected)}",
+        "on_time_text": count_text(len(on_time)),
+        "approved_text": count_text(len(approved)),
+        "missing": [{"unit": u, "name": desk.catalogue.units[u].short_name} for u in units if u not in submitted],
+        "template_url": reverse("template", args=[desk.round.code, ds.dataset])
+        if desk.principal.role is not Role.VIEWER
+        else None,
+        "units": [
+            unit_row(desk, ds, u, sub, events.get(sub.pk, []) if sub else [])
+            for u in units
+            for sub in [subs.get((ds.dataset, u))]
+        ],
+    }
+
+
+def submissions_data(round_: rows.Round, catalogue: Catalogue, principal: Principal) -> Data:
+    subs = {
+        (s.dataset.code, s.unit.code): s
+        for s in Submission.objects.filter(round=round_).select_related("dataset", "unit")
+    }
+    events: dict[int, list[Data]] = defaultdict(list)
+    for event in SubmissionEvent.objects.filter(submission__round=round_).order_by("at", "id"):
+        events[event.submission_id].append(event_data(event))
+    desk = Desk(round_, principal, catalogue)
+    datasets = []
+    waiting: dict[str, list[str]] = defaultdict(list)
+    for ds in reporting_status(round_, catalogue):
+        units = [u for u in ds.expected if principal.can_read(u)]
+        if units:
+            datasets.append(dataset_status(desk, ds, units, subs, events))
+            for u in units:
+                if u not in ds.submitted:
+                    waiting[u].append(ds.name)
+    deadline = round_.deadline
+    return {
+        "round": {
+            **round_data(round_, round_.effective_baseline()),
+            "deadline": deadline.isoformat() if deadline else None,
+            "deadline_text": moment(deadline),
+            "deadline_passed": bool(deadline and deadline < timezone.now()),
+        },
+        "rounds": rounds_menu_of(),
+        "scope": Reader.of(principal, catalogue).as_data(),
+        "can_remind": principal.is_admin,
+        "datasets": datasets,
+        "waiting": [
+            {"unit": u, "name": catalogue.units[u].name, "datasets": names}
+            for u in catalogue.units
+            if (names := waiting.get(u))
+        ],
+    }
+
+
+def rounds_menu_of() -> list[Data]:
+    """The round picker's choices, latest first (as pages.rounds_menu gives them)."""
+    return [{"code": r.code, "name": r.name} for r in rows.Round.objects.order_by("-code")]
+
+
+def _act(request: HttpRequest, round_: rows.Round, principal: Principal, catalogue: Catalogue) -> HttpResponse:
+    """One move (POST dataset, unit, action, reason) or the reminders (action=remind); back to the page."""
+    page = reverse("submissions", args=[round_.code])
+    choice = request.POST.get("action", "")
+    if choice == "remind":
+        if not principal.is_admin:
+            return denied(request, _("Chỉ quản trị được gửi thư nhắc."))
+        sent = remind(round_, catalogue, request.build_absolute_uri(page))
+        messages.success(
+            request, ngettext("Đã gửi %(n)d thư nhắc.", "Đã gửi %(n)d thư nhắc.", len(sent)) % {"n": len(sent)}
+        )
+        return redirect(f"{page}#")  # "#": the top, where the message is, whatever was scrolled to before
+    if choice not in {a.value for a in Action}:
+        raise Http404(_("Không có thao tác %(action)s") % {"action": choice})
+    ds = dataset_or_404(catalogue, request.POST.get("dataset", ""))
+    unit = request.POST.get("unit", "")
+    if unit not in ds.units:
+        raise Http404(_("Đơn vị %(unit)s không thuộc bộ số liệu %(dataset)s") % {"unit": unit, "dataset": ds.code})
+    result = act(
+        round_,
+        rows.Dataset.objects.get(code=ds.code),
+        rows.Unit.objects.get(code=unit),
+        Action(choice),
+        principal,
+        request.POST.get("reason", "").strip(),
+    )
+    where = f"{catalogue.units[unit].name} — {ds.name}"
+    back = f"{page}?{urlencode({'dataset': ds.code})}"
+    if isinstance(result, Refusal):
+        messages.error(request, told(result, where))
+        return redirect(f"{back}#")  # the refusal is said at the top of the page
+    status = STATUS_VI[Status(result.status)]
+    messages.success(request, _("%(where)s: %(status)s.") % {"where": where, "status": status})
+    return redirect(f"{back}#u-{ds.code}-{unit}")  # the row shows its new status and history
+
+
+@member_required
+def submissions(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
+    """The round's reporting per dataset and unit; admins and reporters act on submissions from here."""
+    round_ = round_or_404(code)
+    principal, catalogue = principal_of(request), get_catalogue()
+    if request.method == "POST":
+        if principal.role is Role.VIEWER:
+            return denied(request, _("Thành viên Ban Chỉ đạo chỉ được xem số liệu."))
+        return _act(request, round_, principal, catalogue)
+    data = submissions_data(round_, catalogue, principal)
+    return respond(request, fmt, "web/intake_submissions.html", data, chosen=request.GET.get("dataset", ""))
+
+
+# --- entry form --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cell:
+    """One input of the entry form: an (indicator, category) the unit fills in."""
+
+    indicator: Indicator
+    category: str
+
+    @property
+    def key(self) -> str:  # as the template's hidden code row writes it
+        return f"{self.indicator.code}|{self.category}" if self.category else self.indicator.code
+
+    @property
+    def label(self) -> str:
+        name = self.indicator.name
+        return f"{name} — {self.indicator.category_label(self.category)}" if self.category else name
+
+
+def as_of_text(window: Window) -> str:
+    """A window as the form's as-of input takes it back: "16/07/2022" or "01/06/2022 - 15/07/2022"."""
+    end = f"{window.end:%d/%m/%Y}"
+    return end if window.start is None else f"{window.start:%d/%m/%Y} - {end}"
+
+
+def stored_figures(round_: rows.Round, unit: str, cells: list[Cell]) -> dict[str, Value]:
+    """The stored value each input shows: of a figure's as-of windows, the one the evaluation reads."""
+    found: dict[str, list[Value]] = defaultdict(list)
+    values = Value.objects.filter(round=round_, unit__code=unit, indicator__code__in={c.indicator.code for c in cells})
+    for value in values.select_related("indicator").order_by("pk"):
+        found[f"{value.indicator.code}|{value.category}" if value.category else value.indicator.code].append(value)
+    out = {}
+    for key, candidates in found.items():
+        facts = {Fact(v.indicator.code, unit, v.category, Window.from_key(v.window), v.value): v for v in candidates}
+        out[key] = facts[pick_main(facts)]
+    return out
+
+
+def default_window(round_: rows.Round, unit: str, dataset: Dataset) -> Window:
+    """The as-of of a figure not stored yet: the unit's other figures' of the dataset, else the other units',
+    else the round's last day."""
+    values = Value.objects.filter(round=round_, indicator__code__in=dataset.indicators)
+    for scope in (values.filter(unit__code=unit), values):
+        common = scope.values("window").annotate(n=Count("id")).order_by("-n", "window").first()
+        if common:
+            return Window.from_key(common["window"])
+    return Window(round_end(round_.code))
+
+
+def shown_windows(round_: rows.Round, unit: str, dataset: Dataset, stored: dict[str, Value]) -> dict[str, Window]:
+    """The as-of each input offers: its stored figure's, else the one the dataset's figures usually have."""
+    usual = default_window(round_, unit, dataset)
+    return {key: Window.from_key(value.window) for key, value in stored.items()} | {"": usual}
+
+
+def form_records(
+    form: QueryDict, cells: list[Cell], unit: str, dataset: str, windows: dict[str, Window]
+) -> list[LongRecord]:
+    """The filled inputs as rows of the long import format; row n is the n-th input, its fields the inputs' names,
+    so every problem comes back to its input. An as-of left empty is the one the form offered."""
+    note = form.get("note", "").strip()
+    records = []
+    for row, cell in enumerate(cells, start=1):
+        raw = form.get(f"value:{cell.key}", "").strip()
+        if not raw:
+            continue
+        names = {"value": f"value:{cell.key}", "as_of": f"as_of:{cell.key}"}
+        records.append(
+            LongRecord(
+                location=Location(file=FORM, sheet=dataset, row=row),
+                columns={f: names.get(f, names["value"]) for f in LONG_FIELDS},
+                unit=unit,
+                indicator=cell.indicator.code,
+                value=raw,
+                category=cell.category,
+                as_of=form.get(f"as_of:{cell.key}", "").strip() or as_of_text(windows.get(cell.key, windows[""])),
+                note=note,
+                measure="",
+            )
+        )
+    return records
+
+
+def left_blank(form: QueryDict, cells: list[Cell], stored: dict[str, Value]) -> list[Problem]:
+    """A stored figure whose input was emptied stays as it is: say so at the input rather than let it look deleted."""
+    out = []
+    for row, cell in enumerate(cells, start=1):
+        value = stored.get(cell.key)
+        if value is not None and not form.get(f"value:{cell.key}", "").strip():
+            shown = figure(value.value, cell.indicator.kind, EXACT)
+            out.append(
+                warning(
+                    Location(file=FORM, row=row, field="value"),
+                    f"ô để trống: số đã lưu ({shown}) được giữ nguyên; biểu mẫu không xóa số liệu",
+                    f"left blank: the stored figure ({shown}) is kept; the form does not delete figures",
+                )
+            )
+    return out
+
+
+def problem_data(problem: Problem) -> Data:
+    return {
+        "severity": problem.severity.value,
+        "severity_text": SEVERITY_VI[problem.severity],
+        "field": problem.location.field or "value",
+        "message": problem.message_vi,
+        "message_en": problem.message_en,
+    }
+
+
+def entry_data(
+    round_: rows.Round,
+    ds: Dataset,
+    unit: str,
+    principal: Principal,
+    form: QueryDict | None = None,
+    problems: Iterable[Problem] = (),
+) -> Data:
+    """The form of a unit's dataset: each input with its stored figure, what was typed, and its problems."""
+    catalogue = get_catalogue()
+    cells = [Cell(i, c) for i, c in figure_columns(ds, catalogue)]
+    stored = stored_figures(round_, unit, cells)
+    windows = shown_windows(round_, unit, ds, stored)
+    at_input: dict[int, list[Data]] = defaultdict(list)
+    general = []
+    for p in problems:
+        row = p.location.row
+        if p.location.file == FORM and row is not None and 1 <= row <= len(cells):
+            at_input[row].append(problem_data(p))
+        else:
+            general.append(problem_data(p))
+    sub = Submission.objects.filter(round=round_, dataset__code=ds.code, unit__code=unit).first()
+    status = Status(sub.status) if sub else Status.DRAFT
+    inputs = []
+    for row, cell in enumerate(cells, start=1):
+        value = stored.get(cell.key)
+        window = windows.get(cell.key, windows[""])
+        ind = cell.indicator
+        query = {"round": round_.code, "unit": unit, "indicator": ind.code, "category": cell.category}
+        typed = (form.get(f"value:{cell.key}", ""), form.get(f"as_of:{cell.key}", "")) if form is not None else None
+        inputs.append(
+            {
+                "key": cell.key,
+                "indicator": ind.code,
+                "category": cell.category,
+                "label": cell.label,
+                "kind": ind.kind,
+                "measure": MEASURE[ind.kind],
+                "value_text": typed[0] if typed else (number(value.value, EXACT) if value else ""),
+                "as_of_text": typed[1] if typed else as_of_text(window),
+                "stored": None
+                if value is None
+                else {
+                    "value": num(value.value),
+                    "value_text": figure(value.value, ind.kind, EXACT),
+                    "as_of": window_text(window),
+                    "source": value.source,
+                    "source_text": Source(value.source).label,
+                    "by": value.updated_by,
+                    "at_text": moment(value.updated_at),
+                },
+                "history_url": f"{reverse('value-history')}?{urlencode(query)}",
+                "problems": at_input.get(row, []),
+                "invalid": sorted(
+                    {
+                        "as_of" if p["field"] == "as_of" else "value"
+                        for p in at_input.get(row, [])
+                        if p["severity"] == "error"
+                    }
+                ),
+            }
+        )
+    return {
+        "round": round_data(round_),
+        "dataset": {"code": ds.code, "name": ds.name, "window_note": ds.window_note},
+        "unit": {"code": unit, "name": catalogue.units[unit].name},
+        "status": status.value,
+        "status_text": STATUS_VI[status],
+        "locked": status is Status.APPROVED,
+        "can_submit": not isinstance(move(status, Action.SUBMIT, principal, unit), Refusal),
+        "note": form.get("note", "") if form is not None else "",
+        "problems": general,
+        "inputs": inputs,
+    }
+
+
+@member_required
+def entry(request: HttpRequest, code: str, dataset: str, unit: str, fmt: str | None = None) -> HttpResponse:
+    """A unit's figures of a dataset for the round: save a draft (checked as a file is), or save and submit."""
+    round_, catalogue, principal = round_or_404(code), get_catalogue(), principal_of(request)
+    ds = dataset_or_404(catalogue, dataset)
+    if unit not in ds.units:
+        raise Http404(_("Đơn vị %(unit)s không thuộc bộ số liệu %(dataset)s") % {"unit": unit, "dataset": ds.code})
+    if principal.role is Role.VIEWER:
+        return denied(request, _("Thành viên Ban Chỉ đạo chỉ được xem số liệu."), fmt)
+    if not principal.can_write(unit):
+        return denied(request, _("Bạn chỉ được nhập số liệu của đơn vị mình và các đơn vị trực thuộc."), fmt)
+    template = "web/intake_entry.html"
+    if request.method != "POST":
+        return respond(request, fmt, template, entry_data(round_, ds, unit, principal))
+    cells = [Cell(i, c) for i, c in figure_columns(ds, catalogue)]
+    stored = stored_figures(round_, unit, cells)
+    records = form_records(request.POST, cells, unit, ds.code, shown_windows(round_, unit, ds, stored))
+    plan: ImportPlan = plan_records(records, round_.code, catalogue)
+    guard(plan, catalogue, principal.can_write)
+    blanks = left_blank(request.POST, cells, stored)
+    if not plan.ok:
+        count = len(plan.errors)
+        messages.error(request, ngettext("%(n)d lỗi — chưa lưu gì.", "%(n)d lỗi — chưa lưu gì.", count) % {"n": count})
+        data = entry_data(round_, ds, unit, principal, request.POST, [*plan.problems, *blanks])
+        return render(request, template, {"data": data}, status=422)
+    summary = apply_plan(plan, user=principal.name, source=Source.FORM)
+    changed = len(summary.new) + len(summary.changed)
+    messages.success(
+        request,
+        ngettext("Đã lưu %(n)d số liệu.", "Đã lưu %(n)d số liệu.", changed) % {"n": changed}
+        if changed
+        else _("Không có số liệu nào thay đổi."),
+    )
+    if request.POST.get("do") == "submit":
+        result = act(
+            round_, rows.Dataset.objects.get(code=ds.code), rows.Unit.objects.get(code=unit), Action.SUBMIT, principal
+        )
+        if isinstance(result, Refusal):
+            messages.error(request, told(result, _("Chưa nộp")))
+        else:
+            messages.success(request, _("Đã nộp bộ số liệu; chờ quản trị duyệt."))
+    if plan.warnings or blanks:  # shown at their inputs, so the page is answered here rather than redirected
+        return render(
+            request, template, {"data": entry_data(round_, ds, unit, principal, None, plan.warnings + blanks)}
+        )
+    return redirect(request.path)
+
+
+# --- a value's history -------------------------------------------------------------------------------------------
+def change_data(change: ValueChange, ind: Indicator) -> Data:
+    return {
+        "at": change.changed_at.isoformat(),
+        "at_text": moment(change.changed_at),
+        "by": change.changed_by,
+        "source": change.source,
+        "source_text": Source(change.source).label,
+        "source_ref": change.source_ref,
+        "category": change.category,
+        "category_text": ind.category_label(change.category),
+        "as_of": window_text(Window.from_key(change.window)),
+        "old_value": num(change.old_value),
+        "old_text": figure(change.old_value, ind.kind, EXACT),
+        "new_value": num(change.new_value),
+        "new_text": figure(change.new_value, ind.kind, EXACT),
+        "note": change.note,
+    }
+
+
+@member_required
+def value_history(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    """Every change of a value (`?round=&unit=&indicator=`, `&category=` to keep one), newest first."""
+    catalogue, principal = get_catalogue(), principal_of(request)
+    query = request.GET
+    round_ = round_or_404(query.get("round", ""))
+    unit, ind = query.get("unit", ""), catalogue.indicators.get(query.get("indicator", ""))
+    if unit not in catalogue.units or ind is None:
+        raise Http404(_("Không có đơn vị hoặc chỉ tiêu đó"))
+    if not principal.can_read(unit):
+        return denied(request, _("Bạn chỉ được xem số liệu của đơn vị mình và các đơn vị trực thuộc."), fmt)
+    category = query.get("category")
+    categories = {""} | {f"{d}={m}" for d, members in ind.disaggregation.items() for m in members}
+    if category is not None and category not in categories:
+        raise Http404(_("Chỉ tiêu %(code)s không có phân loại %(category)s") % {"code": ind.code, "category": category})
+    changes = ValueChange.objects.filter(round=round_, unit__code=unit, indicator__code=ind.code)
+    values = Value.objects.filter(round=round_, unit__code=unit, indicator__code=ind.code)
+    if category is not None:
+        changes, values = changes.filter(category=category), values.filter(category=category)
+    data: Data = {
+        "round": {"code": round_.code, "name": round_.name},
+        "unit": {"code": unit, "name": catalogue.units[unit].name},
+        "indicator": {"code": ind.code, "name": ind.name, "kind": ind.kind},
+        "category": category,
+        "category_text": ind.category_label(category) if category else "",
+        "current": [
+            {
+                "category": v.category,
+                "category_text": ind.category_label(v.category),
+                "as_of": window_text(Window.from_key(v.window)),
+                "value": num(v.value),
+                "value_text": figure(v.value, ind.kind, EXACT),
+                "source_text": Source(v.source).label,
+                "by": v.updated_by,
+                "at_text": moment(v.updated_at),
+                "note": v.note,
+            }
+            for v in values.order_by("category", "window")
+        ],
+        "changes": [change_data(c, ind) for c in changes.order_by("-changed_at", "-id")],
+    }
+    form = next((d for d in catalogue.datasets.values() if ind.code in d.indicators and unit in d.units), None)
+    entry_url = reverse("entry", args=[round_.code, form.code, unit]) if form and principal.can_write(unit) else None
+    return respond(request, fmt, "web/intake_history.html", data, entry_url=entry_url)
+
+
+# --- data-quality findings ---------------------------------------------------------------------------------------
+@member_required
+def checks(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
+    """The round's data-quality findings (as `dxmonitor check`), grouped by severity; `?baseline=` to compare."""
+    round_ = round_or_404(code)
+    asked = request.GET.get("baseline", "")
+    baseline = round_or_404(asked) if asked else round_.effective_baseline()
+    ctx = round_context(round_, baseline)
+    reader = Reader.of(principal_of(request), ctx.catalogue)
+    found = [f for f in run_checks(ctx) if reader.sees(f.unit)]
+    groups = []
+    for severity in Severity:
+        mine = [f for f in found if f.severity is severity]
+        if mine:
+            groups.append(
+                {
+                    "severity": severity.value,
+                    "severity_text": SEVERITY_VI[severity],
+                    "findings": [
+                        {
+                            **finding_data(f, ctx),
+                            "unit_full_name": ctx.unit(f.unit).name if f.unit else "",
+                            "dataset_name": ctx.catalogue.datasets[f.dataset].name if f.dataset else "",
+                        }
+                        for f in mine
+                    ],
+                }
+            )
+    data: Data = {
+        "round": round_data(round_, baseline),
+        "rounds": rounds_menu_of(),
+        "scope": reader.as_data(),
+        "count": len(found),
+        "by_severity": {s.value: sum(1 for f in found if f.severity is s) for s in Severity},
+        "groups": groups,
+    }
+    return respond(request, fmt, "web/intake_checks.html", data)
+
+
+# --- templates ---------------------------------------------------------------------------------------------------
+@member_required
+def template(request: HttpRequest, code: str, dataset: str) -> HttpResponse:
+    """The dataset's XLSX template for the round, with a row for each unit the member enters figures for."""
+    catalogue, principal = get_catalogue(), principal_of(request)
+    if not ROUND_CODE.match(code):
+        raise Http404(_("Mã kỳ %(code)s phải có dạng YYYY-MM") % {"code": code})
+    ds = dataset_or_404(catalogue, dataset)
+    if principal.role is Role.VIEWER:
+        return denied(request, _("Thành viên Ban Chỉ đạo chỉ được xem số liệu."))
+    units = [u for u in ds.units if principal.can_write(u)]
+    if not units:
+        return denied(request, _("Bộ số liệu này không có đơn vị của bạn."))
+    found = rows.Round.objects.filter(code=code).first()
+    name = found.name if found else round_name(code)
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_template(Path(folder) / "template.xlsx", ds, catalogue, code, name, round_end(code), units)
+        content = path.read_bytes()
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="bieu-mau-{ds.code}-{code}.xlsx"'
+    return response
