@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from dxmonitor.web import intake_pages, pages, upload, views
+from dxmonitor.web import entry_form, intake_pages, pages, upload, views
 
 # Every page answers as JSON too: add ".json" to its address or "?format=json".
 JSON = r"(?P<fmt>\.json)?$"
@@ -28,7 +28,7 @@ urlpatterns = [
     re_path(r"^rounds/(?P<code>\d{4}-\d{2})/submissions" + JSON, intake_pages.submissions, name="submissions"),
     re_path(
         r"^rounds/(?P<code>\d{4}-\d{2})/entry/(?P<dataset>[a-z0-9_.]+)/(?P<unit>[A-Z0-9_.-]+?)" + JSON,
-        intake_pages.entry,
+        entry_form.entry,
         name="entry",
     ),
     re_path(r"^rounds/(?P<code>\d{4}-\d{2})/checks" + JSON, intake_pages.checks, name="checks"),
