@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_noop
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -13,7 +15,12 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
-ROLE_LABELS = {Role.ADMIN: "Quản trị", Role.REPORTER: "Cán bộ đơn vị", Role.VIEWER: "Thành viên Ban Chỉ đạo"}
+# gettext_noop: stored and compared in Vietnamese, translated where they are shown.
+ROLE_LABELS = {
+    Role.ADMIN: gettext_noop("Quản trị"),
+    Role.REPORTER: gettext_noop("Cán bộ đơn vị"),
+    Role.VIEWER: gettext_noop("Thành viên Ban Chỉ đạo"),
+}
 
 
 def subtree(unit: str, parents: Mapping[str, str | None]) -> frozenset[str]:

@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext
 
 from dxmonitor.accounts.principals import for_user
 from dxmonitor.accounts.scope import ROLE_LABELS, Principal
@@ -44,4 +45,4 @@ def member_required(view: View) -> View:
 def principal_context(request: HttpRequest) -> dict[str, object]:
     """Template context: the principal and its role's label, for the header."""
     principal = principal_of(request) if hasattr(request, "user") else None
-    return {"principal": principal, "principal_label": ROLE_LABELS[principal.role] if principal else ""}
+    return {"principal": principal, "principal_label": gettext(ROLE_LABELS[principal.role]) if principal else ""}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dxmonitor.catalogue.models import Round
 from dxmonitor.charts.data import by_unit_chart, target_of
@@ -21,7 +22,9 @@ Drawing = dict[str, str]  # title and svg
 
 def by_unit(ctx: RoundContext, code: str, units: Sequence[str], title: str | None = None) -> Drawing | None:
     """The indicator's figures of `units` as bars against its target line."""
-    chart = by_unit_chart(ctx, code, units, title="", target_word=_("Chỉ tiêu"), legend_title=_("Đánh giá"))
+    chart = by_unit_chart(
+        ctx, code, units, title="", target_word=pgettext("target", "Chỉ tiêu"), legend_title=_("Đánh giá")
+    )
     if chart is None:
         return None
     return {"title": title or ctx.indicator(code).name, "svg": svg(chart)}
@@ -55,7 +58,7 @@ def trend_of(
         return None
     last = history.context(rounds[-1])
     kinds = {last.indicator(c).kind for c in codes}
-    target = target_of(last, codes[0], _("Chỉ tiêu")) if len(codes) == 1 else None
+    target = target_of(last, codes[0], pgettext("target", "Chỉ tiêu")) if len(codes) == 1 else None
     chart = trend(points, title="", target=target, percent=kinds == {"percent"})
     return {"title": title, "svg": svg(chart)}
 

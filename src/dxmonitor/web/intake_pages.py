@@ -272,7 +272,7 @@ def _act(request: HttpRequest, round_: rows.Round, principal: Principal, catalog
     if isinstance(result, Refusal):
         messages.error(request, told(result, where))
         return redirect(f"{back}#")  # the refusal is said at the top of the page
-    status = STATUS_VI[Status(result.status)]
+    status = _(STATUS_VI[Status(result.status)])
     messages.success(request, _("%(where)s: %(status)s.") % {"where": where, "status": status})
     return redirect(f"{back}#u-{ds.code}-{unit}")  # the row shows its new status and history
 

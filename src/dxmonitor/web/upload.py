@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue.current import get_catalogue
@@ -44,8 +45,8 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    round = forms.RegexField(regex=ROUND_CODE, label="Kỳ báo cáo (YYYY-MM)", max_length=7)
-    uploads = MultipleFileField(label="Tệp số liệu (CSV, XLSX)")
+    round = forms.RegexField(regex=ROUND_CODE, label=gettext_lazy("Kỳ báo cáo (YYYY-MM)"), max_length=7)
+    uploads = MultipleFileField(label=gettext_lazy("Tệp số liệu (CSV, XLSX)"))
 
     def clean_uploads(self) -> list[UploadedFile[bytes]]:
         files: list[UploadedFile[bytes]] = self.cleaned_data["uploads"]
