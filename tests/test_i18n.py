@@ -161,3 +161,8 @@ def test_figures_stay_vietnamese_formatted_in_english(viewer: Client) -> None:
         assert f'<span class="verdict pass">{met}</span>' in rate, language  # the verdict is interface: translated
         assert '<div class="value">9.630</div>' in tile(html, "app.users"), language  # dot between thousands
         assert "97.87" not in html and "9,630" not in html, language
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_switch_is_used(viewer: Client) -> None:
+    page = viewer.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in page and "Tổng quan" in page

@@ -14,8 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.conf import settings
         from gunicorn.app.base import BaseApplication
 
+        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks there first
         from dxmonitor.project.wsgi import application
 
         class Server(BaseApplication):  # type: ignore[misc]

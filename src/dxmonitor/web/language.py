@@ -1,0 +1,18 @@
+"""Vietnamese first: the interface is Vietnamese unless the user chose English with the switch."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class VietnameseFirstMiddleware(LocaleMiddleware):
+    """Like Django's LocaleMiddleware, but a browser's Accept-Language does not choose: only the switch does."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
