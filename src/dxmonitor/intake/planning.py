@@ -47,6 +47,12 @@ class PlannedValue:
     note: str
     source_ref: str
     location: Location
+    columns: tuple[tuple[str, str], ...] = ()  # field → column letter of the row it came from
+
+    def at(self, field: str) -> Location:
+        """Where one field of this figure was written: file, sheet, row, column."""
+        loc = self.location
+        return Location(loc.file, loc.sheet, loc.row, dict(self.columns).get(field, loc.column), field)
 
     @property
     def key(self) -> tuple[str, str, str, str, str]:
@@ -256,7 +262,18 @@ def _plan_record(
     assert resolution is not None and resolution.code is not None and value is not None
     loc = record.location
     ref = f"{loc.file}" + (f"!{loc.sheet}" if loc.sheet else "") + f":{loc.row}"
-    return PlannedValue(indicator.code, resolution.code, category, window.key, value, measure, record.note, ref, loc)
+    return PlannedValue(
+        indicator.code,
+        resolution.code,
+        category,
+        window.key,
+        value,
+        measure,
+        record.note,
+        ref,
+        loc,
+        tuple(record.columns.items()),
+    )
 
 
 def plan_records(
@@ -300,10 +317,9 @@ def restrict_to(plan: ImportPlan, can_write: Callable[[str], bool], catalogue: C
     for planned in plan.values:
         if not can_write(planned.unit):
             name = catalogue.units[planned.unit].name
-            loc = planned.location
             plan.problems.append(
                 error(
-                    Location(loc.file, loc.sheet, loc.row, loc.column, "unit"),
+                    planned.at("unit"),
                     f"không có quyền ghi số liệu của đơn vị '{name}'",
                     f"not allowed to write figures of unit '{name}'",
                 )

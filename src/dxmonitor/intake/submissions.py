@@ -18,7 +18,7 @@ from dxmonitor.intake.models import Submission, SubmissionEvent, Value
 from dxmonitor.intake.planning import ImportPlan
 from dxmonitor.intake.validation import missing_required
 from dxmonitor.intake.workflow import Action, Refusal, Status, move
-from dxmonitor.problems import Location, error
+from dxmonitor.problems import error
 
 
 @transaction.atomic
@@ -71,10 +71,9 @@ def check_locks(plan: ImportPlan, catalogue: Catalogue) -> None:
     for v in plan.values:
         locked = [ds for ds, unit in approved if unit == v.unit and v.indicator in catalogue.datasets[ds].indicators]
         if locked:
-            loc = v.location
             plan.problems.append(
                 error(
-                    Location(loc.file, loc.sheet, loc.row, loc.column, "unit"),
+                    v.at("unit"),
                     f"số liệu {locked[0]} của {catalogue.units[v.unit].name} kỳ {plan.round_code} đã được duyệt "
                     "và khóa; cần quản trị mở lại trước khi sửa",
                     f"{locked[0]} of {v.unit} for {plan.round_code} is approved and locked; an admin must reopen it",

@@ -79,7 +79,7 @@ class Range(RuleCheck):
         for v in self.mine(ctx):
             if (low is not None and v.value < low) or (high is not None and v.value > high):
                 yield self.problem(
-                    v.location,
+                    v.at("value"),
                     f"{v.indicator} = {_n(v.value)} ngoài khoảng [{low}; {high}]",
                     f"{v.indicator} = {_n(v.value)} outside [{low}; {high}]",
                 )
@@ -96,7 +96,7 @@ class PartsTotal(RuleCheck):
                 total = sum(parts, Decimal(0))
                 if len(parts) == len(members) and total != v.value:
                     yield self.problem(
-                        v.location,
+                        v.at("value"),
                         f"tổng {_n(v.value)} của {ind.code} ({ctx.name(v.unit)}) khác tổng các phân loại {_n(total)}",
                         f"total {_n(v.value)} of {ind.code} ({ctx.name(v.unit)}) differs from the sum of "
                         f"its categories {_n(total)}",
@@ -110,7 +110,7 @@ class NotAbove(RuleCheck):
             cap = ctx.figure(limit, v.unit, v.category if limit != "unit.communes" else "")
             if cap is not None and v.value > cap:
                 yield self.problem(
-                    v.location,
+                    v.at("value"),
                     f"{v.indicator} = {_n(v.value)} lớn hơn {limit} = {_n(cap)} ({ctx.name(v.unit)})",
                     f"{v.indicator} = {_n(v.value)} is above {limit} = {_n(cap)}",
                 )
@@ -127,7 +127,7 @@ class RateMatches(RuleCheck):
             if abs(expected - v.value) > self.spec.tolerance:
                 shown = f"{expected.quantize(Decimal('0.01')).normalize():f}"
                 yield self.problem(
-                    v.location,
+                    v.at("value"),
                     f"tỷ lệ {_n(v.value)} khác {self.spec.numerator}/{self.spec.denominator} = {shown}",
                     f"rate {_n(v.value)} differs from {self.spec.numerator}/{self.spec.denominator} = {shown}",
                 )
@@ -139,7 +139,7 @@ class Cumulative(RuleCheck):
             before = ctx.previous.get((v.indicator, v.unit, v.category))
             if before is not None and v.value < before:
                 yield self.problem(
-                    v.location,
+                    v.at("value"),
                     f"số lũy kế {v.indicator} giảm từ {_n(before)} (kỳ trước) xuống {_n(v.value)}",
                     f"running total {v.indicator} fell from {_n(before)} (last round) to {_n(v.value)}",
                 )
