@@ -363,13 +363,16 @@ class Checker:
 
     def identical_rows(self) -> Iterator[QualityFinding]:
         """Two units with the same figures: a whole row, or the whole breakdown of one indicator."""
+        by_unit: dict[str, list[Fact]] = defaultdict(list)  # one pass over the round, not one per unit
+        for (_, unit, _), f in self.ctx.main.items():
+            if not f.computed:
+                by_unit[unit].append(f)
         for ds in self.ctx.catalogue.datasets.values():
             rows: dict[tuple[tuple[str, str, Decimal], ...], list[str]] = defaultdict(list)
             breakdowns: dict[tuple[str, tuple[tuple[str, Decimal], ...]], list[str]] = defaultdict(list)
+            indicators = set(ds.indicators)
             for unit in ds.units:
-                facts = [
-                    f for (i, u, _), f in self.ctx.main.items() if u == unit and i in ds.indicators and not f.computed
-                ]
+                facts = [f for f in by_unit.get(unit, []) if f.indicator in indicators]
                 if sum(1 for f in facts if f.value) >= MIN_NONZERO_FOR_COPY:
                     rows[tuple(sorted((f.indicator, f.category, f.value) for f in facts))].append(unit)
                 by_indicator: dict[str, list[Fact]] = defaultdict(list)

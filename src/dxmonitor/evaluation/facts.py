@@ -45,6 +45,8 @@ class RoundFacts:
     name: str
     facts: list[Fact] = field(default_factory=list)
     printed: list[PrintedFact] = field(default_factory=list)
+    _main: dict[Key, Fact] | None = field(default=None, repr=False, compare=False)
+    _main_of: int = field(default=-1, repr=False, compare=False)
 
     def by_key(self) -> dict[Key, list[Fact]]:
         grouped: dict[Key, list[Fact]] = defaultdict(list)
@@ -53,8 +55,12 @@ class RoundFacts:
         return grouped
 
     def main(self) -> dict[Key, Fact]:
-        """The figure that stands for each key in this round: the latest as-of day, then the longest window."""
-        return {key: pick_main(facts) for key, facts in self.by_key().items()}
+        """The figure that stands for each key in this round: the latest as-of day, then the longest window.
+        Kept until the facts change: evaluation, checks and pages all ask for it."""
+        if self._main is None or self._main_of != len(self.facts):
+            self._main = {key: pick_main(facts) for key, facts in self.by_key().items()}
+            self._main_of = len(self.facts)
+        return self._main
 
 
 def pick_main(facts: Iterable[Fact]) -> Fact:
