@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import get_args
 
 from django.utils.translation import gettext as _
 
 from dxmonitor.catalogue.loading import Catalogue
-from dxmonitor.catalogue.schema import Unit
+from dxmonitor.catalogue.schema import Unit, UnitKind
 from dxmonitor.evaluation.formats import short_date
 from dxmonitor.web.presenters import Data, day
 
-KIND_ORDER = [
-    "province",
-    "department",
-    "district",
-    "commune",
-    "hamlet",
-    "branch",
-    "party",
-    "mass_org",
-    "armed",
-    "company",
-    "group",
-    "other",
-]
+KIND_ORDER: list[str] = list(get_args(UnitKind))  # the order the catalogue schema lists them in
 
 
 def kind_label(kind: str) -> str:
