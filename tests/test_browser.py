@@ -6,6 +6,7 @@ A full-page screenshot of the viewer's dashboard is kept in test-artifacts/dashb
 
 from __future__ import annotations
 
+import io
 import shutil
 import struct
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 import docx
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
@@ -283,6 +285,25 @@ def test_the_june_report_downloads_as_a_docx_that_opens(page: Page, june_report:
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "Số: 02/BC-STTTT" in cells  # the header table, as Nghị định 30/2020 lays it out
     assert "97,87%" in cells  # the province's online service rate
+
+
+def test_the_dashboard_counts_the_findings_that_dxmonitor_check_reports(page: Page, tmp_path: Path) -> None:
+    # Three earlier rounds in which Đồng Phú had a dozen app users make its June figure (611) an outlier.
+    for code, users in [("2022-02", 10), ("2022-03", 11), ("2022-04", 12)]:
+        path = tmp_path / f"{code}.csv"
+        path.write_text(f"don_vi,chi_tieu,gia_tri\nĐồng Phú,app.users,{users}\n", encoding="utf-8")
+        apply_plan(prepare([path], code, get_catalogue()), user="test")
+    printed = io.StringIO()
+    with pytest.raises(SystemExit):  # the June round has errors: `check` exits with 1
+        call_command("check", round="2022-06", stdout=printed)
+    report = printed.getvalue().splitlines()
+    assert any("Huyện Đồng Phú · app.users" in line and "(outlier)" in line for line in report)
+    assert report[-1] == "17 phát hiện / findings, 6 lỗi / errors"
+
+    sign_in(page, "bandieuhanh")
+
+    summary = page.locator("p", has=page.locator(".badge.error"))
+    assert " ".join(summary.inner_text().split()) == "17 phát hiện: Lỗi 6 Cảnh báo 11 Lưu ý 0"
 
 
 # --- signing out, language, uploading -----------------------------------------------------------------------

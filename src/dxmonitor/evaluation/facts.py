@@ -46,7 +46,7 @@ class RoundFacts:
     facts: list[Fact] = field(default_factory=list)
     printed: list[PrintedFact] = field(default_factory=list)
     _main: dict[Key, Fact] | None = field(default=None, repr=False, compare=False)
-    _main_of: int = field(default=-1, repr=False, compare=False)
+    _main_of: tuple[int, int] = field(default=(0, -1), repr=False, compare=False)
 
     def by_key(self) -> dict[Key, list[Fact]]:
         grouped: dict[Key, list[Fact]] = defaultdict(list)
@@ -57,10 +57,10 @@ class RoundFacts:
     def main(self) -> dict[Key, Fact]:
         """The figure that stands for each key in this round: the latest as-of day, then the longest window.
         Kept until the facts change: evaluation, checks and pages all ask for it."""
-        if self._main is None or self._main_of != len(self.facts):
+        if self._main is None or self._main_of != (id(self.facts), len(self.facts)):
             self._main = {key: pick_main(facts) for key, facts in self.by_key().items()}
-            self._main_of = len(self.facts)
-        return self._main
+            self._main_of = (id(self.facts), len(self.facts))
+        return dict(self._main)  # a copy: callers may not alter the kept one
 
 
 def pick_main(facts: Iterable[Fact]) -> Fact:

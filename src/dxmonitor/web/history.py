@@ -60,6 +60,11 @@ class History:
         facts = {r.code: RoundFacts(r.code, r.name, grouped.get(r.code, [])) for r in rounds}
         return cls(get_catalogue(), rounds, facts)
 
+    def earlier(self, round_: Round, rounds: int = 12) -> list[RoundFacts]:
+        """Up to `rounds` rounds before this one, newest first: the unit's own past that `check` compares with."""
+        before = [r for r in self.rounds if r.code < round_.code][-rounds:]
+        return [self.facts[r.code] for r in reversed(before)]
+
     def with_printed(self, round_: Round) -> History:
         """Add the figures the round's issued report printed (its data-quality checks compare them)."""
         printed = PrintedFigure.objects.filter(round=round_).order_by("pk")

@@ -40,7 +40,7 @@ from dxmonitor.intake.templates import write_template
 from dxmonitor.intake.windows import Window
 from dxmonitor.intake.workflow import ACTION_VI, NEEDS_REASON, STATUS_VI, Action, Refusal, Status, move
 from dxmonitor.problems import SEVERITY_VI, Severity
-from dxmonitor.reports.generate import round_context
+from dxmonitor.reports.generate import history_of, round_context
 from dxmonitor.web.access import member_required
 from dxmonitor.web.pages import as_json, respond, wants_json
 from dxmonitor.web.presenters import Data, finding_data, num, round_data
@@ -365,7 +365,7 @@ def checks(request: HttpRequest, code: str, fmt: str | None = None) -> HttpRespo
     baseline = round_or_404(asked) if asked else round_.effective_baseline()
     ctx = round_context(round_, baseline)
     reader = Reader.of(principal_of(request), ctx.catalogue)
-    found = [f for f in run_checks(ctx) if reader.sees(f.unit)]
+    found = [f for f in run_checks(ctx, history_of(round_)) if reader.sees(f.unit)]
     groups = []
     for severity in Severity:
         mine = [f for f in found if f.severity is severity]

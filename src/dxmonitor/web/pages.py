@@ -128,7 +128,7 @@ def dashboard(request: HttpRequest, code: str | None = None, fmt: str | None = N
         "tiles": presenters.tiles(ctx, reader),
         "below_target": presenters.below_target(ctx, reader),
         "reporting": presenters.reporting(ctx, reader),
-        "findings": presenters.findings_summary(run_checks(ctx), ctx, reader),
+        "findings": presenters.findings_summary(run_checks(ctx, history.earlier(round_)), ctx, reader),
         "report_files": files_of(round_.code),
     }
     if wants_json(request, fmt):  # charts are for the HTML page only
