@@ -9,8 +9,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from dxmonitor.catalogue.loading import Catalogue, load_catalogue
-from dxmonitor.catalogue.models import Round
-from dxmonitor.demo.loading import demo_rounds
+from dxmonitor.demo.loading import demo_rounds, mark_issued
 from dxmonitor.intake.planning import plan_files
 from dxmonitor.intake.store import apply_plan
 from personas import make_personas
@@ -36,5 +35,5 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
             plan = plan_files([demo.file], demo.code, load_catalogue())
             assert plan.ok, plan.errors
             apply_plan(plan, user="demo")
-            Round.objects.filter(code=demo.code).update(report_number=demo.report_number, report_date=demo.report_date)
+            mark_issued(demo)
     yield

@@ -24,7 +24,7 @@ from dxmonitor.accounts.models import Membership
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Round, Unit
 from dxmonitor.catalogue.sync import sync_catalogue
-from dxmonitor.demo.loading import demo_rounds
+from dxmonitor.demo.loading import demo_rounds, mark_issued
 from dxmonitor.intake.service import prepare
 from dxmonitor.intake.store import apply_plan
 from dxmonitor.reports.generate import generate
@@ -69,7 +69,7 @@ def load_demo() -> None:
         plan = prepare([demo.file], demo.code, get_catalogue())
         assert plan.ok, plan.errors
         apply_plan(plan, user="demo")
-        Round.objects.filter(code=demo.code).update(report_number=demo.report_number, report_date=demo.report_date)
+        mark_issued(demo)
 
 
 def create_demo_accounts() -> None:

@@ -19,6 +19,7 @@ from dxmonitor.intake.models import Source, ValueChange
 from dxmonitor.intake.store import apply_plan, compare
 from dxmonitor.reports.export import export_rows
 from dxmonitor.reports.generate import round_context
+from dxmonitor.web.kept import kept, page_key
 
 router = Router(tags=["values"])
 
@@ -90,11 +91,15 @@ def list_values(request: HttpRequest, code: RoundCode, filters: Query[ValueFilte
     if filters.unit is not None:
         _readable_unit(filters.unit, catalogue, principal)
     wanted = {"dataset": filters.dataset, "indicator": filters.indicator, "unit_code": filters.unit}
-    return [
-        value_out(row)
-        for row in export_rows(round_context(round_, round_.effective_baseline()))
-        if principal.can_read(row["unit_code"]) and all(v is None or row[k] == v for k, v in wanted.items())
-    ]
+
+    def rows() -> list[dict[str, str | None]]:
+        return [
+            value_out(row)
+            for row in export_rows(round_context(round_, round_.effective_baseline()))
+            if principal.can_read(row["unit_code"]) and all(v is None or row[k] == v for k, v in wanted.items())
+        ]
+
+    return kept(page_key("api-values", principal, round_.code, *wanted.values()), rows)
 
 
 @router.post("/rounds/{code}/values", response={200: WriteOut, **WRITE_ERRORS}, operation_id="write_round_values")

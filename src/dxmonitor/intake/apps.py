@@ -5,3 +5,10 @@ class Config(AppConfig):
     name = "dxmonitor.intake"
     label = "intake"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dxmonitor.catalogue.models import Dataset, Indicator, Round, Unit
+        from dxmonitor.intake import revision
+        from dxmonitor.intake.models import PrintedFigure, Value
+
+        revision.watch(Value, PrintedFigure, Round, Unit, Indicator, Dataset)

@@ -122,3 +122,12 @@ class SubmissionEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class Revision(models.Model):
+    """One row whose token changes with every write of what the pages compute from: values, printed figures,
+    rounds and the catalogue's rows. Pages keep what they computed under the token they read first, so a write
+    makes every kept page stale at once, in every server process. A token rather than a counter: a rolled-back
+    transaction or a restored backup brings back the token of that very state, never one reused for another."""
+
+    token = models.CharField(max_length=32)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from dxmonitor.catalogue.models import Indicator, Round, Unit
+from dxmonitor.intake import revision
 from dxmonitor.intake.models import PrintedFigure, Source, Value, ValueChange
 from dxmonitor.intake.planning import ImportPlan, PlannedValue
 
@@ -67,6 +68,7 @@ def compare(plan: ImportPlan) -> ImportSummary:
 
 
 @transaction.atomic
+@revision.changes_data
 def apply_plan(plan: ImportPlan, *, user: str = "", source: str = Source.FILE) -> ImportSummary:
     """Write the plan; refuses a plan with errors. Replaced values keep their old figure in ValueChange."""
     if not plan.ok:

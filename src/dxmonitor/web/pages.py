@@ -6,6 +6,7 @@ tables (plain dicts), the charts from figures (SVG). The JSON is the same dict t
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from dxmonitor.web import presenters, tables
 from dxmonitor.web.access import member_required
 from dxmonitor.web.figures import by_unit, headline_charts, trend_of, unit_trend
 from dxmonitor.web.history import History
+from dxmonitor.web.kept import KEEP_SECONDS, kept, page_key
 from dxmonitor.web.presenters import Data, round_data
 from dxmonitor.web.reader import Reader
 from dxmonitor.web.units import KIND_ORDER, kind_label, unit_data
@@ -111,16 +113,23 @@ def files_of(round_code: str) -> list[Data]:
     ]
 
 
-@member_required
-def dashboard(request: HttpRequest, code: str | None = None, fmt: str | None = None) -> HttpResponse:
-    """A round (default: the latest): headline tiles, units below target, reporting, findings, files, charts."""
-    code = code or request.GET.get("round", "")
+@dataclass(frozen=True)
+class Computed:
+    """What a page computes from the figures, kept between requests; the view adds what is its own (files, sort)."""
+
+    data: Data
+    drawings: Data = field(default_factory=dict)
+    round_code: str = ""
+    table: tables.UnitTable | None = None  # the table inside `data`, typed, for pages that sort it
+
+
+def dashboard_page(code: str, reader: Reader) -> Computed | None:
+    """The dashboard's data and its drawings (None when there is no round yet); report files are added per view."""
     history = History.load(around=code)
     if not history.rounds:
-        return respond(request, fmt, "web/dashboard.html", {"round": None, "rounds": []})
+        return None
     round_ = chosen_round(history, code)
     ctx = history.with_printed(round_).context(round_)
-    reader = reader_of(request, history.catalogue)
     data: Data = {
         "round": round_data(round_, history.baseline_of(round_)),
         "rounds": rounds_menu(history),
@@ -129,16 +138,31 @@ def dashboard(request: HttpRequest, code: str | None = None, fmt: str | None = N
         "below_target": presenters.below_target(ctx, reader),
         "reporting": presenters.reporting(ctx, reader),
         "findings": presenters.findings_summary(run_checks(ctx, history.earlier(round_)), ctx, reader),
-        "report_files": files_of(round_.code),
     }
-    if wants_json(request, fmt):  # charts are for the HTML page only
-        return as_json(data)
     headlines = [c for c in presenters.HEADLINES if c in ctx.catalogue.indicators]
-    charts = headline_charts(ctx, headlines, reader)
     rates = [c for c in headlines if ctx.indicator(c).kind == "percent"]
     title = _("Các tỷ lệ chính qua các kỳ") if reader.everything else _("Các tỷ lệ chính của đơn vị qua các kỳ")
-    drawing = trend_of(history, history.trend_rounds(round_), rates, reader, title)
-    return respond(request, fmt, "web/dashboard.html", data, charts=charts, trend=drawing)
+    drawings: Data = {
+        "charts": headline_charts(ctx, headlines, reader),
+        "trend": trend_of(history, history.trend_rounds(round_), rates, reader, title),
+    }
+    return Computed(data, drawings, round_.code)
+
+
+@member_required
+def dashboard(request: HttpRequest, code: str | None = None, fmt: str | None = None) -> HttpResponse:
+    """A round (default: the latest): headline tiles, units below target, reporting, findings, files, charts."""
+    code = code or request.GET.get("round", "")
+    reader = reader_of(request, get_catalogue())
+    key = page_key("dashboard", reader.principal, code)
+    page = kept(key, lambda: dashboard_page(code, reader))
+    if page is None:
+        return respond(request, fmt, "web/dashboard.html", {"round": None, "rounds": []})
+    data: Data = {**page.data, "report_files": files_of(page.round_code)}
+    if wants_json(request, fmt):  # charts are for the HTML page only
+        return as_json(data)
+    kept_html = {"key": key, "seconds": KEEP_SECONDS}  # the template keeps its figures' HTML under the same key
+    return respond(request, fmt, "web/dashboard.html", data, **page.drawings, kept=kept_html)
 
 
 @member_required
@@ -182,30 +206,37 @@ def datasets(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     return respond(request, fmt, "web/datasets.html", data)
 
 
-@member_required
-def dataset(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
-    """A dataset's table in a round: every unit × indicator with its change and verdict; `?q=` filters the
-    units, `?sort=` orders the rows (a column key, `unit`, `-` for descending)."""
-    history = History.load(around=request.GET.get("round", ""))
-    ds = history.catalogue.datasets.get(code)
-    if ds is None:
-        raise Http404(_("Không có bộ số liệu %(code)s") % {"code": code})
-    round_ = chosen_round(history, request.GET.get("round"))
-    ctx = history.context(round_)
-    reader = reader_of(request, history.catalogue)
-    table = tables.unit_table(ctx, ds.indicators, ds.units, reader)
-    query, sort = request.GET.get("q", "").strip(), request.GET.get("sort", "")
-    rows = tables.sort_rows(tables.filter_rows(table["rows"], query), table["columns"], sort)
+def dataset_page(code: str, round_code: str, reader: Reader) -> Computed:
+    """A dataset's whole table in a round, before the view filters and sorts its rows."""
+    history = History.load(around=round_code)
+    ds = history.catalogue.datasets[code]
+    round_ = chosen_round(history, round_code)
+    table = tables.unit_table(history.context(round_), ds.indicators, ds.units, reader)
     data: Data = {
         "dataset": {"code": ds.code, "name": ds.name, "window": ds.window, "window_note": ds.window_note},
         "round": round_data(round_, history.baseline_of(round_)),
         "rounds": rounds_menu(history),
         "scope": reader.as_data(),
-        "query": query,
-        "sort": sort,
         **table,
-        "rows": rows,
     }
+    return Computed(data, round_code=round_.code, table=table)
+
+
+@member_required
+def dataset(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
+    """A dataset's table in a round: every unit × indicator with its change and verdict; `?q=` filters the
+    units, `?sort=` orders the rows (a column key, `unit`, `-` for descending)."""
+    catalogue = get_catalogue()
+    if code not in catalogue.datasets:
+        raise Http404(_("Không có bộ số liệu %(code)s") % {"code": code})
+    reader = reader_of(request, catalogue)
+    round_code = request.GET.get("round", "")
+    page = kept(page_key("dataset", reader.principal, code, round_code), lambda: dataset_page(code, round_code, reader))
+    table = page.table
+    assert table is not None  # dataset_page always gives one
+    query, sort = request.GET.get("q", "").strip(), request.GET.get("sort", "")
+    rows = tables.sort_rows(tables.filter_rows(table["rows"], query), table["columns"], sort)
+    data: Data = {**page.data, "query": query, "sort": sort, "rows": rows}
     return respond(request, fmt, "web/dataset.html", data, **table_page(request, {**table, "rows": rows}, sort))
 
 
@@ -229,27 +260,30 @@ def units(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     return respond(request, fmt, "web/units.html", data)
 
 
-@member_required
-def unit(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
-    """A unit: what it is, and every indicator it has a figure for, across every round."""
+def unit_page(code: str, reader: Reader) -> Computed:
+    """A unit's every indicator across every round, and the trend of its rates."""
     history = History.load(units=[code])
-    found = history.catalogue.units.get(code)
-    if found is None:
-        raise Http404(_("Không có đơn vị %(code)s") % {"code": code})
-    reader = reader_of(request, history.catalogue)
-    if not reader.sees(code):
-        return forbidden(request, fmt, _("Bạn chỉ được xem số liệu của đơn vị mình và các đơn vị trực thuộc."))
     rounds_ = history.rounds
     history_table = tables.unit_history(history, code, rounds_)
     data: Data = {
-        "unit": unit_data(found, history.catalogue, children=reader.only),
+        "unit": unit_data(history.catalogue.units[code], history.catalogue, children=reader.only),
         "rounds": [{"code": r.code, "name": r.name} for r in rounds_],
         **history_table,
     }
-    if wants_json(request, fmt):
-        return as_json(data)
-    drawing = unit_trend(history_table, rounds_, _("Các tỷ lệ của đơn vị qua các kỳ"))
-    return respond(request, fmt, "web/unit.html", data, trend=drawing)
+    return Computed(data, {"trend": unit_trend(history_table, rounds_, _("Các tỷ lệ của đơn vị qua các kỳ"))})
+
+
+@member_required
+def unit(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
+    """A unit: what it is, and every indicator it has a figure for, across every round."""
+    catalogue = get_catalogue()
+    if code not in catalogue.units:
+        raise Http404(_("Không có đơn vị %(code)s") % {"code": code})
+    reader = reader_of(request, catalogue)
+    if not reader.sees(code):
+        return forbidden(request, fmt, _("Bạn chỉ được xem số liệu của đơn vị mình và các đơn vị trực thuộc."))
+    page = kept(page_key("unit", reader.principal, code), lambda: unit_page(code, reader))
+    return respond(request, fmt, "web/unit.html", page.data, **page.drawings)
 
 
 @member_required
@@ -275,30 +309,41 @@ def indicators(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     return respond(request, fmt, "web/indicators.html", data)
 
 
-@member_required
-def indicator(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
-    """An indicator: its definition and targets, every unit's figure in a round, and the trend of its total."""
-    history = History.load(around=request.GET.get("round", ""))
-    ind = history.catalogue.indicators.get(code)
-    if ind is None:
-        raise Http404(_("Không có chỉ tiêu %(code)s") % {"code": code})
-    round_ = chosen_round(history, request.GET.get("round"))
+def indicator_page(code: str, round_code: str, reader: Reader) -> Computed:
+    """An indicator's definition, every unit's figure in a round, its chart by unit and the trend of its total."""
+    history = History.load(around=round_code)
+    round_ = chosen_round(history, round_code)
     ctx = history.context(round_)
-    reader = reader_of(request, history.catalogue)
     in_datasets = [d for d in history.catalogue.datasets.values() if code in d.indicators]
     listed = [u for d in in_datasets for u in d.units]
     others = sorted({u for i, u, _c in ctx.main if i == code} - set(listed))
     table = tables.unit_table(ctx, [code], listed + others, reader)
     data: Data = {
-        "indicator": presenters.indicator_data(ind, history.catalogue),
+        "indicator": presenters.indicator_data(history.catalogue.indicators[code], history.catalogue),
         "round": round_data(round_, history.baseline_of(round_)),
         "rounds": rounds_menu(history),
         "scope": reader.as_data(),
         **table,
     }
-    if wants_json(request, fmt):
-        return as_json(data)
-    chart = by_unit(ctx, code, [r["unit"] for r in table["rows"]])
     title = _("Tổng toàn tỉnh qua các kỳ") if reader.everything else _("Số liệu của đơn vị qua các kỳ")
-    drawing = trend_of(history, history.trend_rounds(round_), [code], reader, title)
-    return respond(request, fmt, "web/indicator.html", data, chart=chart, trend=drawing, **table_page(request, table))
+    drawings: Data = {
+        "chart": by_unit(ctx, code, [r["unit"] for r in table["rows"]]),
+        "trend": trend_of(history, history.trend_rounds(round_), [code], reader, title),
+    }
+    return Computed(data, drawings, round_.code, table)
+
+
+@member_required
+def indicator(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
+    """An indicator: its definition and targets, every unit's figure in a round, and the trend of its total."""
+    catalogue = get_catalogue()
+    if code not in catalogue.indicators:
+        raise Http404(_("Không có chỉ tiêu %(code)s") % {"code": code})
+    reader = reader_of(request, catalogue)
+    round_code = request.GET.get("round", "")
+    key = page_key("indicator", reader.principal, code, round_code)
+    page = kept(key, lambda: indicator_page(code, round_code, reader))
+    if wants_json(request, fmt):
+        return as_json(page.data)
+    assert page.table is not None  # indicator_page always gives one
+    return respond(request, fmt, "web/indicator.html", page.data, **page.drawings, **table_page(request, page.table))

@@ -12,8 +12,8 @@ from rich.progress import Progress
 
 from dxmonitor.accounts.models import Membership
 from dxmonitor.catalogue.current import get_catalogue
-from dxmonitor.catalogue.models import Round, Unit
-from dxmonitor.demo.loading import demo_rounds
+from dxmonitor.catalogue.models import Unit
+from dxmonitor.demo.loading import demo_rounds, mark_issued
 from dxmonitor.intake.service import prepare
 from dxmonitor.intake.store import apply_plan
 from dxmonitor.reports.generate import ReportError, generate
@@ -62,9 +62,7 @@ class Command(BaseCommand):
                 if not plan.ok:
                     raise CommandError("\n".join(str(p) for p in plan.errors))
                 summary = apply_plan(plan, user="demo")
-                Round.objects.filter(code=demo.code).update(
-                    report_number=demo.report_number, report_date=demo.report_date
-                )
+                mark_issued(demo)
                 progress.console.print(f"Kỳ {demo.code}: {summary.line()}, {len(plan.warnings)} cảnh báo / warnings")
                 progress.advance(task)
             latest = rounds[-1].code
