@@ -19,11 +19,11 @@ def for_user(user: AbstractBaseUser | AnonymousUser) -> Principal | None:
         return None
     if getattr(user, "is_superuser", False):
         return Principal(user.get_username(), Role.ADMIN, None)
-    membership = Membership.objects.filter(user_id=user.pk).select_related("unit").first()
+    membership = Membership.objects.filter(user_id=user.pk).values_list("role", "unit__code").first()
     if membership is None:
         return None
-    unit = membership.unit.code if membership.unit else None
-    return principal(user.get_username(), Role(membership.role), unit, _parents())
+    role, unit = Role(membership[0]), membership[1]
+    return principal(user.get_username(), role, unit, _parents() if role is Role.REPORTER else {})
 
 
 def for_token(token: ApiToken) -> Principal:

@@ -103,7 +103,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dxmonitor.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DXMONITOR_DB_CONN_MAX_AGE", "0")),
+        # A server process keeps its connection a minute: opening one costs a PostgreSQL backend's start-up.
+        conn_max_age=int(os.environ.get("DXMONITOR_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,  # a connection PostgreSQL dropped (a restart) is replaced, not used
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -126,6 +128,11 @@ EMAIL_HOST_USER = os.environ.get("DXMONITOR_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DXMONITOR_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("DXMONITOR_EMAIL_TLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DXMONITOR_FROM_EMAIL", "dxmonitor@localhost")
+
+# With a shared cache, sessions are read from it and written through to the database (a signed-in page costs one
+# query less). Not with each process's own memory: a logout in one process would leave the session in the others.
+if os.environ.get("DXMONITOR_REDIS_URL"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["DXMONITOR_REDIS_URL"]}
