@@ -129,15 +129,16 @@ def quick_number(raw: object, kind: Kind) -> Decimal | None:
     None for anything else (a sign, spaces, a blank, a doubtful separator, an error), which `parse_number` must read.
 
     Files repeat the same few shapes on thousands of rows; this reads them without building a `Reading`."""
-    cls = raw.__class__
-    if cls is float or cls is int:
-        value = Decimal(str(raw))
-        if not value.is_finite() or (kind != "percent" and value != value.to_integral_value()):
+    if type(raw) is int:  # not bool, a subclass
+        return Decimal(raw)  # the same as Decimal(str(raw)), digits and all
+    if type(raw) is float:
+        if kind != "percent" and not raw.is_integer():  # also NaN and the infinities
             return None
-        return value
-    if cls is not str:
+        value = Decimal(str(raw))
+        return value if value.is_finite() else None
+    if type(raw) is not str:
         return None
-    text: str = raw  # type: ignore[assignment]
+    text = raw
     if not text.isascii():
         return None
     if text.isdigit():
