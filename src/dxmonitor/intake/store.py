@@ -98,22 +98,24 @@ def apply_plan(plan: ImportPlan, *, user: str = "", source: str = Source.FILE) -
 
     history, new_values, new_printed, changed_values, changed_printed = [], [], [], [], []
     for planned in plan.values:  # in the plan's order, as ids and the history read it
+        ref = planned.source_ref  # made from the origin on each use: once here
         if planned.measure:
             current_p = printed.get(planned.key)
             if current_p is None:
-                new_printed.append([*key_of(planned), planned.measure, planned.value, planned.source_ref])
+                new_printed.append([*key_of(planned), planned.measure, planned.value, ref])
             elif current_p[1] != planned.value:
-                changed_printed.append([current_p[0], planned.value, planned.source_ref])
+                changed_printed.append([current_p[0], planned.value, ref])
             continue
         current = values.get(planned.key)
         if current is not None and current[1] == planned.value:
             continue
+        key = key_of(planned)
         old = None if current is None else current[1]
-        history.append([*key_of(planned), old, planned.value, source, planned.source_ref, user, now, planned.note])
+        history.append([*key, old, planned.value, source, ref, user, now, planned.note])
         if current is None:
-            new_values.append([*key_of(planned), planned.value, source, planned.source_ref, planned.note, user, now])
+            new_values.append([*key, planned.value, source, ref, planned.note, user, now])
         else:
-            changed_values.append([current[0], planned.value, source, planned.source_ref, planned.note, user, now])
+            changed_values.append([current[0], planned.value, source, ref, planned.note, user, now])
     insert_rows(Value, VALUE_COLUMNS, new_values, distinct={"source_ref"})
     update_rows(Value, VALUE_COLUMNS[5:], changed_values, distinct={"source_ref"})
     insert_rows(PrintedFigure, PRINTED_COLUMNS, new_printed, distinct={"source_ref"})
