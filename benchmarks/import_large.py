@@ -6,7 +6,9 @@ alternative), dxmonitor planning the file (read, resolve names, parse numbers an
 whole `dxmonitor import` into a new SQLite database (`dxmonitor init` first, not timed). One more floor: the
 planning process with no file (Python, dxmonitor's imports and the catalogue).
 
-    .venv/bin/python benchmarks/import_large.py [--repeat 3] [--rows 100000]
+    .venv/bin/python benchmarks/import_large.py [--repeat 3] [--rows 100000] [--keep DIR]
+
+`--keep DIR` writes the inputs into DIR and leaves them there, to profile a step on the same files.
 """
 
 from __future__ import annotations
@@ -298,6 +300,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="write the inputs into this folder and keep them")
     parser.add_argument("--child", choices=["inputs", "calamine", "openpyxl", "plan"], help=argparse.SUPPRESS)
     parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--expect", type=int, default=0, help=argparse.SUPPRESS)
@@ -310,8 +313,11 @@ def main() -> None:
         return
 
     me = [sys.executable, str(Path(__file__).resolve())]
-    with tempfile.TemporaryDirectory() as folder:
-        tmp = Path(folder)
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = str(args.keep.resolve()) if args.keep else scratch
+        tmp = Path(scratch)
         # Written by a child: a process started by this one counts this one's memory as its own starting peak
         # (Linux keeps the peak across fork and exec), so this one stays small.
         made = subprocess.run(

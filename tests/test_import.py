@@ -18,6 +18,7 @@ from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Round
 from dxmonitor.intake.models import PrintedFigure, Value, ValueChange
 from dxmonitor.intake.planning import plan_files
+from dxmonitor.intake.store import apply_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -444,3 +445,59 @@ def test_a_derived_indicator_is_accepted_as_a_printed_figure(tmp_path: Path) -> 
         ("cnscd.commune_team_rate", "BP.DONG_XOAI", "", "2023-01-16", "printed", Decimal("100"))
     ]
     assert stored() == set()
+
+
+def test_an_import_writes_every_value_and_its_history_at_one_moment(tmp_path: Path, catalogue: Catalogue) -> None:
+    plan = plan_files([write_csv(tmp_path / "so_lieu.csv", [VI_HEADER, *CLEAN_ROWS])], NEW_ROUND, catalogue)
+    apply_plan(plan, user="alice")
+    values = Value.objects.filter(round__code=NEW_ROUND).order_by("id")
+    history = ValueChange.objects.filter(round__code=NEW_ROUND).order_by("changed_at", "id")
+    assert [(v.indicator.code, v.source, v.source_ref, v.note, v.updated_by) for v in values] == [
+        (indicator, "file", f"so_lieu.csv:{row}", note, "alice")
+        for row, (_, indicator, *_, note) in enumerate(CLEAN_ROWS, start=2)
+    ]
+    assert [
+        (c.indicator.code, c.unit.code, c.category, c.window, c.old_value, c.new_value, c.source_ref, c.note)
+        for c in history
+    ] == [(v.indicator.code, v.unit.code, v.category, v.window, None, v.value, v.source_ref, v.note) for v in values]
+    assert {v.updated_at for v in values} == {c.changed_at for c in history} and len(
+        {v.updated_at for v in values}
+    ) == 1
+
+
+def test_reimporting_updates_changed_values_and_printed_figures_and_leaves_the_rest(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    header = [*VI_HEADER, "dai_luong"]
+    rate, procedures = ["Sở Tư pháp", "dvc.online_service_rate", "", "87,5%", "16/01/2023", ""], CLEAN_ROWS[2]
+    first = write_csv(tmp_path / "lan_1.csv", [header, [*rate, ""], [*procedures, ""], [*DERIVED_ROW, "printed"]])
+    second = write_csv(
+        tmp_path / "lan_2.csv",
+        [
+            header,
+            [*rate[:3], "90%", rate[4], "đã sửa", ""],
+            [*procedures, ""],
+            [*DERIVED_ROW[:3], "95", *DERIVED_ROW[4:], "so in"],
+        ],
+    )
+    apply_plan(plan_files([first], NEW_ROUND, catalogue), user="alice")
+    kept = Value.objects.get(round__code=NEW_ROUND, indicator__code="dvc.procedures")
+    summary = apply_plan(plan_files([second], NEW_ROUND, catalogue), user="bob")
+    assert summary.line() == "mới/new 0, thay đổi/changed 2, không đổi/unchanged 1"
+    changed = Value.objects.get(round__code=NEW_ROUND, indicator__code="dvc.online_service_rate")
+    assert (changed.value, changed.source_ref, changed.note, changed.updated_by) == (
+        Decimal("90"),
+        "lan_2.csv:2",
+        "đã sửa",
+        "bob",
+    )
+    assert changed.updated_at > kept.updated_at
+    assert Value.objects.get(pk=kept.pk).updated_at == kept.updated_at  # an unchanged value is not touched
+    printed = PrintedFigure.objects.get(round__code=NEW_ROUND)
+    assert (printed.value, printed.source_ref) == (Decimal("95"), "lan_2.csv:4")
+    history = ValueChange.objects.filter(round__code=NEW_ROUND).order_by("changed_at", "id")
+    assert [(c.indicator.code, c.old_value, c.new_value, c.changed_by) for c in history] == [
+        ("dvc.online_service_rate", None, Decimal("87.5"), "alice"),
+        ("dvc.procedures", None, Decimal("1767"), "alice"),
+        ("dvc.online_service_rate", Decimal("87.5"), Decimal("90"), "bob"),
+    ]

@@ -9,7 +9,7 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dxmonitor.intake.numbers import NumberError, Reading, parse_number
+from dxmonitor.intake.numbers import NumberError, Reading, parse_number, quick_number
 
 
 def read(raw: object, kind: str) -> tuple[Decimal | None, bool]:
@@ -220,3 +220,50 @@ def test_it_never_fails_with_anything_but_a_number_error(text: str, kind: str) -
         parse_number(text, kind)  # type: ignore[arg-type]
     except NumberError as exc:
         assert exc.vi and exc.en
+
+
+FIGURE_LIKE = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**18), 10**18),
+    st.booleans(),
+    st.decimals(allow_nan=False, places=3),
+    st.text(alphabet="0123456789.,%-+ ", max_size=14),
+    st.from_regex(r"[0-9]{1,3}([.,][0-9]{1,4}){0,4}%?", fullmatch=True),
+    st.text(max_size=6),
+)
+
+
+@given(FIGURE_LIKE, st.sampled_from(["percent", "count", "amount"]))
+def test_the_quick_reading_is_the_full_reading_or_nothing(raw: object, kind: str) -> None:
+    quick = quick_number(raw, kind)  # type: ignore[arg-type]
+    if quick is not None:
+        reading = parse_number(raw, kind)  # type: ignore[arg-type]
+        assert (str(reading.value), reading.ambiguous) == (str(quick), False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "expected"),
+    [
+        ("1.903.389", "count", "1903389"),
+        ("1903389", "amount", "1903389"),
+        ("1.767", "count", "1767"),
+        ("92,36%", "percent", "92.36"),
+        ("92,36", "percent", "92.36"),
+        ("92.36", "percent", "92.36"),
+        ("1,767", "percent", "1.767"),
+        ("100%", "percent", "100"),
+        (92.36, "percent", "92.36"),
+        (1767.0, "count", "1767.0"),
+        (1767, "count", "1767"),
+    ],
+)
+def test_the_usual_ways_of_writing_a_figure_are_read_quickly(raw: object, kind: str, expected: str) -> None:
+    assert str(quick_number(raw, kind)) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [("1.767", "percent"), ("1,767", "count"), ("92,36", "count"), ("-5", "count"), (" 5", "count"), ("5%", "count")],
+)
+def test_a_doubtful_or_wrong_figure_is_left_to_the_full_reading(raw: object, kind: str) -> None:
+    assert quick_number(raw, kind) is None  # type: ignore[arg-type]

@@ -16,6 +16,9 @@ from dxmonitor.problems import Location, Problem, error
 DATA_DIR = Path(__file__).parent / "data"
 
 M = TypeVar("M", bound=BaseModel)
+# libyaml's parser when PyYAML was built with it: the catalogue is read by every process, the pure-Python parser
+# takes most of that time. Its error messages differ, so a file it refuses is parsed again by the pure one.
+FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -31,22 +34,27 @@ class CatalogueError(Exception):
         self.problems = problems
 
 
-def _plain(node: yaml.Node, lines: dict[tuple[Any, ...], int], path: tuple[Any, ...]) -> Any:
+def _plain(node: yaml.Node, lines: dict[tuple[Any, ...], int], path: tuple[Any, ...], scalars: yaml.SafeLoader) -> Any:
     """Turn a composed YAML node into plain data, remembering the line of every path."""
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node)
-            out[key] = _plain(value_node, lines, (*path, key))
+            key = scalars.construct_object(key_node, deep=True)
+            out[key] = _plain(value_node, lines, (*path, key), scalars)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_plain(item, lines, (*path, i)) for i, item in enumerate(node.value)]
-    return _scalar(node)
+        return [_plain(item, lines, (*path, i), scalars) for i, item in enumerate(node.value)]
+    return scalars.construct_object(node, deep=True)
 
 
-def _scalar(node: yaml.Node) -> Any:
-    return yaml.SafeLoader("").construct_object(node, deep=True)
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=FAST_LOADER)
+    except yaml.MarkedYAMLError:
+        if FAST_LOADER is yaml.SafeLoader:
+            raise
+        return yaml.compose(text, Loader=yaml.SafeLoader)  # raises again, in the words the messages use
 
 
 def _line_of(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
@@ -60,7 +68,7 @@ def load_file(path: Path, model: type[M]) -> tuple[M | None, list[Problem], dict
     """Parse one YAML file into `model`; on failure return problems naming the file and line."""
     lines: dict[tuple[Any, ...], int] = {}
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"))
+        node = _compose(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         row = mark.line + 1 if mark else None
@@ -77,7 +85,7 @@ def load_file(path: Path, model: type[M]) -> tuple[M | None, list[Problem], dict
         )
     except (OSError, UnicodeDecodeError) as exc:
         return None, [error(Location(file=str(path)), f"không đọc được tệp: {exc}", f"cannot read file: {exc}")], lines
-    data = _plain(node, lines, ()) if node is not None else {}
+    data = _plain(node, lines, (), yaml.SafeLoader("")) if node is not None else {}
     try:
         return model.model_validate(data), [], lines
     except ValidationError as exc:

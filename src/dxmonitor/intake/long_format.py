@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dxmonitor.intake.names import fold_diacritics, normalise
@@ -17,8 +18,30 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "note": ("ghi_chu", "note"),
     "measure": ("dai_luong", "measure"),
 }
+FIELDS = tuple(FIELD_NAMES)
 REQUIRED = ("unit", "indicator", "value")
 HEADER_SEARCH_ROWS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where rows come from: file, sheet and the column of each field; a row number completes a location."""
+
+    file: str
+    sheet: str = ""
+    columns: tuple[tuple[str, str], ...] = ()  # field → column label, for messages
+    column: str = ""  # said of the whole row when no field is named
+
+    def location(self, row: int | None) -> Location:
+        return Location(self.file, self.sheet, row, self.column)
+
+    def at(self, row: int | None, field: str) -> Location:
+        """Where one field of row `row` was written."""
+        return Location(self.file, self.sheet, row, dict(self.columns).get(field, self.column), field)
+
+    def ref(self, row: int | None) -> str:
+        """The row as a value's source reference: "file.xlsx!Sheet:12"."""
+        return self.file + (f"!{self.sheet}" if self.sheet else "") + f":{row}"
 
 
 @dataclass(frozen=True)
@@ -39,6 +62,50 @@ class LongRecord:
         loc = self.location
         return Location(loc.file, loc.sheet, loc.row, self.columns.get(field, ""), field)
 
+    @property
+    def origin(self) -> Origin:
+        loc = self.location
+        return Origin(loc.file, loc.sheet, tuple(self.columns.items()), loc.column)
+
+
+@dataclass
+class LongSheet:
+    """A sheet with the long header: where each field's column is, and its data rows, read once."""
+
+    origin: Origin
+    fields: dict[str, int]  # field → column index
+    rows: Iterator[tuple[int, list[object]]]
+
+    def record(self, number: int, cells: list[object]) -> LongRecord:
+        """One row as a record, cells still as written."""
+        fields = self.fields
+
+        def at(name: str) -> object:
+            index = fields.get(name, -1)
+            return cells[index] if 0 <= index < len(cells) else None
+
+        return LongRecord(
+            location=Location(file=self.origin.file, sheet=self.origin.sheet, row=number),
+            columns=dict(self.origin.columns),
+            unit=cell_text(at("unit")),
+            indicator=cell_text(at("indicator")),
+            value=at("value"),
+            category=cell_text(at("category")),
+            as_of=at("as_of"),
+            note=cell_text(at("note")),
+            measure=cell_text(at("measure")),
+        )
+
+    def records(self) -> Iterator[LongRecord]:
+        """Every row that is not blank, as a record."""
+        for number, cells in self.rows:
+            if not is_blank(cells):
+                yield self.record(number, cells)
+
+
+def is_blank(cells: list[object]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
 
 def _field_of(header: object) -> str | None:
     if header is None:
@@ -47,7 +114,7 @@ def _field_of(header: object) -> str | None:
     return next((f for f, names in FIELD_NAMES.items() if key in names), None)
 
 
-def _text(cell: object) -> str:
+def cell_text(cell: object) -> str:
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -56,8 +123,8 @@ def _text(cell: object) -> str:
 
 
 def find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
-    """The header row's position in `sheet.rows` and the column index of each field, if the sheet has one."""
-    for position, (_, cells) in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+    """The header row's position in `sheet.head` and the column index of each field, if the sheet has one."""
+    for position, (_, cells) in enumerate(sheet.head[:HEADER_SEARCH_ROWS]):
         fields: dict[str, int] = {}
         for index, cell in enumerate(cells):
             name = _field_of(cell)
@@ -68,37 +135,11 @@ def find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def read_long_sheet(sheet: Sheet) -> list[LongRecord] | None:
-    """The rows of a sheet that carries the long header, or None if it does not."""
+def read_long_sheet(sheet: Sheet) -> LongSheet | None:
+    """The sheet's long table (its rows still to be read), or None if it has no long header."""
     header = find_header(sheet)
     if header is None:
         return None
     position, fields = header
-    columns = {f: sheet.column_label(i) for f, i in fields.items()}
-    # One column index per field (-1: the file has no such column); rows are many, so no per-row lookups.
-    unit, indicator, value, category, as_of, note, measure = (
-        fields.get(f, -1) for f in ("unit", "indicator", "value", "category", "as_of", "note", "measure")
-    )
-    records = []
-    for number, cells in sheet.rows[position + 1 :]:
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
-        width = len(cells)
-
-        def at(index: int, cells: list[object] = cells, width: int = width) -> object:
-            return cells[index] if 0 <= index < width else None
-
-        records.append(
-            LongRecord(
-                location=Location(file=sheet.file, sheet=sheet.name, row=number),
-                columns=columns,
-                unit=_text(at(unit)),
-                indicator=_text(at(indicator)),
-                value=at(value),
-                category=_text(at(category)),
-                as_of=at(as_of),
-                note=_text(at(note)),
-                measure=_text(at(measure)),
-            )
-        )
-    return records
+    columns = tuple((f, sheet.column_label(i)) for f, i in fields.items())
+    return LongSheet(Origin(sheet.file, sheet.name, columns), fields, sheet.rows_after(position))

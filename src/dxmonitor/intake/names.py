@@ -7,8 +7,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 # "hoà"/"hòa", "thuỷ"/"thủy": both tone placements are in use; read them alike (tone on the first vowel).
 _TONE_PLACEMENT = re.compile(rf"([oO])([aAeE])([{_TONES}])(?![^\W\d_])|([uU])([yY])([{_TONES}])(?![^\W\d_])")
@@ -115,6 +113,8 @@ class UnitIndex:
 
     def suggest(self, text: str, limit: int = 3) -> tuple[str, ...]:
         """The closest official names, for an error message."""
+        from rapidfuzz import fuzz, process  # only a name not found needs it: not imported by every import
+
         query = fold_diacritics(drop_titles(normalise(text)))
         names = [(fold_diacritics(drop_titles(normalise(n))), code) for code, u in self.units.items() for n in u.names]
         best = process.extract(query, [n for n, _ in names], scorer=fuzz.WRatio, score_cutoff=50, limit=limit * 4)

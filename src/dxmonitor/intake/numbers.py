@@ -12,6 +12,8 @@ Kind = Literal["percent", "count", "amount"]
 BLANKS = {"", "-", "–", "—", "x", "X", "n/a", "N/A"}
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
 _SHAPE = re.compile(r"^\d[\d.,]*$")
+_DOT_GROUPS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3}){2,}")  # "1.903.389": thousands, whatever the kind
+_ONE_SEPARATOR = re.compile(r"([0-9]+)(?:([.,])([0-9]+))?(%?)")  # "1767", "92,36%", "92.36", "1.767"
 
 
 class NumberError(ValueError):
@@ -120,3 +122,40 @@ def _checked(value: Decimal, kind: Kind, raw: str) -> Reading:
             f"'{raw}': số đếm và số tiền phải là số nguyên", f"'{raw}': counts and amounts must be whole numbers"
         )
     return Reading(value)
+
+
+def quick_number(raw: object, kind: Kind) -> Decimal | None:
+    """The value of a figure written in one of the usual unambiguous ways, exactly as `parse_number` reads it;
+    None for anything else (a sign, spaces, a blank, a doubtful separator, an error), which `parse_number` must read.
+
+    Files repeat the same few shapes on thousands of rows; this reads them without building a `Reading`."""
+    if type(raw) is int:  # not bool, a subclass
+        return Decimal(raw)  # the same as Decimal(str(raw)), digits and all
+    if type(raw) is float:
+        if kind != "percent" and not raw.is_integer():  # also NaN and the infinities
+            return None
+        value = Decimal(str(raw))
+        return value if value.is_finite() else None
+    if type(raw) is not str:
+        return None
+    text = raw
+    if not text.isascii():
+        return None
+    if text.isdigit():
+        return Decimal(text)
+    if _DOT_GROUPS.fullmatch(text):
+        return Decimal(text.replace(".", ""))
+    match = _ONE_SEPARATOR.fullmatch(text)
+    if match is None:
+        return None
+    whole, separator, fraction, percent = match.groups()
+    if percent and kind != "percent":
+        return None
+    if not separator:
+        return Decimal(whole)
+    if len(fraction) == 3 and len(whole) <= 3:  # thousands or decimals: only when both conventions agree
+        if (separator == ",") != (kind == "percent"):
+            return None
+        return Decimal(whole + "." + fraction) if kind == "percent" else Decimal(whole + fraction)
+    value = Decimal(whole + "." + fraction)
+    return value if kind == "percent" or value == value.to_integral_value() else None

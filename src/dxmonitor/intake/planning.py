@@ -5,77 +5,34 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
-from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from dxmonitor.catalogue.loading import Catalogue
-from dxmonitor.catalogue.schema import Indicator
-from dxmonitor.intake.files import read_file
-from dxmonitor.intake.long_format import LongRecord
-from dxmonitor.intake.names import NamedUnit, UnitIndex, fold_diacritics, normalise
-from dxmonitor.intake.numbers import NumberError, parse_number
-from dxmonitor.intake.windows import Window, WindowError, parse_window
-from dxmonitor.problems import Location, Problem, error, has_errors, warning
+from dxmonitor.intake.checks import plan_record
+from dxmonitor.intake.files import SubmissionFile, read_file
+from dxmonitor.intake.long_format import FIELDS, LongRecord, LongSheet, Origin, cell_text, is_blank
+from dxmonitor.intake.names import NamedUnit, UnitIndex
+from dxmonitor.intake.plan import ImportPlan, PlannedValue, ValueKey
+from dxmonitor.intake.reading import ReadError
+from dxmonitor.intake.recurring import Recurring
+from dxmonitor.intake.windows import Window
+from dxmonitor.problems import Location, Problem, error
+
+__all__ = [
+    "ROUND_CODE",
+    "ImportPlan",
+    "PlannedValue",
+    "Planner",
+    "plan_files",
+    "plan_records",
+    "restrict_to",
+    "round_end",
+    "unit_index",
+]
 
 ROUND_CODE = re.compile(r"^((?:19|20|21)\d{2})-(0[1-9]|1[0-2])$")
-LARGEST = Decimal(10) ** 17  # what a value column (24 digits, 6 of them decimals) holds, with room to spare
-MAX_DECIMALS = 6
-MEASURES = {
-    "": "",
-    "value": "",
-    "gia_tri": "",
-    "printed": "printed",
-    "so_in": "printed",
-    "printed_change": "printed_change",
-    "thay_doi_in": "printed_change",
-    "printed_change_pct": "printed_change_pct",
-    "ty_le_thay_doi_in": "printed_change_pct",
-}
-
-
-@dataclass(frozen=True)
-class PlannedValue:
-    indicator: str
-    unit: str
-    category: str
-    window: str
-    value: Decimal
-    measure: str  # "" for a value, else the kind of printed figure
-    note: str
-    source_ref: str
-    location: Location
-    columns: tuple[tuple[str, str], ...] = ()  # field → column letter of the row it came from
-
-    def at(self, field: str) -> Location:
-        """Where one field of this figure was written: file, sheet, row, column."""
-        loc = self.location
-        return Location(loc.file, loc.sheet, loc.row, dict(self.columns).get(field, loc.column), field)
-
-    @property
-    def key(self) -> tuple[str, str, str, str, str]:
-        return self.indicator, self.unit, self.category, self.window, self.measure
-
-
-@dataclass
-class ImportPlan:
-    round_code: str
-    values: list[PlannedValue] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not has_errors(self.problems)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
 
 def round_end(round_code: str) -> date:
@@ -90,190 +47,111 @@ def unit_index(catalogue: Catalogue) -> UnitIndex:
     return UnitIndex(NamedUnit(u.code, u.name, (u.name, u.short_name, *u.aliases)) for u in catalogue.units.values())
 
 
-def _key(text: str) -> str:
-    return fold_diacritics(normalise(text)).replace(" ", "_")
+class Planner:
+    """Plans rows into `plan` one at a time: each row's value or its problems; a key planned twice is an error."""
 
+    def __init__(self, plan: ImportPlan, catalogue: Catalogue, index: UnitIndex | None = None):
+        self.plan = plan
+        self.catalogue = catalogue
+        self.index = index or unit_index(catalogue)
+        self.default_window = Window(round_end(plan.round_code))
+        self.seen: dict[ValueKey, PlannedValue] = {}
+        self.recurring = Recurring(catalogue, self.index, self.default_window)
 
-@lru_cache(maxsize=4096)
-def _category_code(raw: str, categories: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> str:
-    """ "severity=cao", "Cao" or "cao" → "severity=cao"; "" when it is none of the indicator's categories.
-    Cached: a file repeats the same few categories on thousands of rows."""
-    dim, _, member = raw.partition("=") if "=" in raw else ("", "", raw)
-    dim, wanted = dim.strip(), _key(member.strip())
-    for name, members in categories:
-        if dim and dim != name:
-            continue
-        for member_code, label in members:
-            if wanted in (member_code, _key(label)):
-                return f"{name}={member_code}"
-    return ""
+    def add(self, record: LongRecord, origin: Origin | None = None) -> None:
+        """Plan one row with every check."""
+        planned = plan_record(record, self.catalogue, self.index, self.default_window, self.plan.problems, origin)
+        if planned is not None:
+            self._keep(planned, planned.key, record.location)
 
-
-def _category(record: LongRecord, indicator: Indicator) -> tuple[str, Problem | None]:
-    raw = record.category
-    if not raw:
-        return "", None
-    dims = indicator.disaggregation
-    if not dims:
-        return "", error(
-            record.at("category"),
-            f"chỉ tiêu {indicator.code} không có phân loại, nhưng dòng ghi '{raw}'",
-            f"indicator {indicator.code} has no categories but the row says '{raw}'",
-        )
-    categories = tuple((name, tuple(members.items())) for name, members in dims.items())
-    found = _category_code(raw, categories)
-    if found:
-        return found, None
-    allowed = ", ".join(f"{d}={m}" for d, ms in dims.items() for m in ms)
-    return "", error(
-        record.at("category"),
-        f"phân loại '{raw}' không hợp lệ; dùng một trong: {allowed}",
-        f"unknown category '{raw}'; use one of: {allowed}",
-    )
-
-
-def _plan_record(
-    record: LongRecord, catalogue: Catalogue, index: UnitIndex, default_window: Window, problems: list[Problem]
-) -> PlannedValue | None:
-    before = len(problems)
-    resolution = index.resolve(record.unit) if record.unit else None
-    if resolution is None:
-        problems.append(error(record.at("unit"), "thiếu tên đơn vị", "the unit is missing"))
-    elif resolution.how == "diacritics":
-        unit_name = catalogue.units[resolution.code or ""].name
-        problems.append(
-            warning(
-                record.at("unit"),
-                f"'{record.unit}' được hiểu là '{unit_name}' (khớp không dấu)",
-                f"'{record.unit}' read as '{unit_name}' (matched ignoring diacritics)",
+    def _keep(self, planned: PlannedValue, key: ValueKey, location: Location) -> None:
+        first = self.seen.get(key)
+        if first is not None:
+            self.plan.problems.append(
+                error(
+                    location,
+                    f"trùng số liệu với dòng {first.location.row} ({first.location.file})",
+                    f"duplicates row {first.location.row} of {first.location.file}",
+                )
             )
-        )
-    elif resolution.how == "ambiguous":
-        names = "; ".join(resolution.candidates)
-        problems.append(
-            error(
-                record.at("unit"),
-                f"'{record.unit}' có thể là nhiều đơn vị: {names}",
-                f"'{record.unit}' could be several units: {names}",
-            )
-        )
-    elif not resolution.resolved:
-        hint = ("; gần giống: " + ", ".join(resolution.candidates)) if resolution.candidates else ""
-        hint_en = ("; closest: " + ", ".join(resolution.candidates)) if resolution.candidates else ""
-        problems.append(
-            error(
-                record.at("unit"),
-                f"không có đơn vị '{record.unit}' trong danh mục{hint}",
-                f"no unit '{record.unit}' in the catalogue{hint_en}",
-            )
-        )
+            return
+        self.seen[key] = planned
+        self.plan.values.append(planned)
 
-    indicator = catalogue.indicators.get(record.indicator)
-    if not record.indicator:
-        problems.append(error(record.at("indicator"), "thiếu mã chỉ tiêu", "the indicator is missing"))
-        return None
-    if indicator is None:
-        problems.append(
-            error(
-                record.at("indicator"),
-                f"không có chỉ tiêu '{record.indicator}' trong danh mục",
-                f"no indicator '{record.indicator}' in the catalogue",
-            )
-        )
-        return None
+    def add_sheet(self, sheet: LongSheet) -> int:
+        """Plan every row of a long table; the number of rows that were not blank.
 
-    measure = MEASURES.get(fold_diacritics(normalise(record.measure)).replace(" ", "_"))
-    if measure is None:
-        problems.append(
-            error(
-                record.at("measure"),
-                f"đại lượng '{record.measure}' không hợp lệ",
-                f"unknown measure '{record.measure}'",
+        A row whose unit, figure, number and day are all found in `recurring` has nothing to report and is planned
+        from those answers; any other row (blank, or with something to say) takes the full checks of `add`."""
+        origin = sheet.origin
+        # The cells of each field, in one call; a field without a column reads the None added to each row.
+        fields = [sheet.fields.get(f, -1) for f in FIELDS]
+        cells_of = itemgetter(*fields)
+        width = max(fields) + 1
+        has_note = fields[FIELDS.index("note")] >= 0
+        units, figures, windows = self.recurring.units, self.recurring.figures, self.recurring.windows
+        seen, values = self.seen, self.plan.values
+        rows = 0
+        for row, cells in sheet.rows:
+            if len(cells) < width:
+                cells = [*cells, *[None] * (width - len(cells))]
+            cells.append(None)
+            unit_cell, indicator_cell, value_cell, category_cell, as_of_cell, note_cell, measure_cell = cells_of(cells)
+            unit = units[unit_cell]
+            if unit is None and is_blank(cells):
+                continue
+            rows += 1
+            figure = figures[indicator_cell, category_cell, measure_cell]
+            window = windows[as_of_cell]
+            value = None if figure is None else figure.number(value_cell)
+            if unit is None or value is None or window is None or not unit.valid_on(window.end):
+                self.add(sheet.record(row, cells), origin)
+                continue
+            assert figure is not None
+            key = (figure.indicator, unit.code, figure.category, window.key, figure.measure)
+            note = cell_text(note_cell) if has_note else ""
+            planned = PlannedValue(
+                figure.indicator, unit.code, figure.category, window.key, value, figure.measure, note, origin, row
             )
-        )
-        return None
-    if measure == "" and indicator.derived is not None:
-        problems.append(
-            error(
-                record.at("indicator"),
-                f"{indicator.code} là chỉ tiêu tính toán, không nhập trực tiếp",
-                f"{indicator.code} is derived and cannot be entered",
-            )
-        )
+            if key in seen:
+                self._keep(planned, key, origin.location(row))
+            else:
+                seen[key] = planned
+                values.append(planned)
+        return rows
 
-    category, problem = _category(record, indicator)
-    if problem:
-        problems.append(problem)
+    def mark(self) -> tuple[int, int]:
+        return len(self.plan.values), len(self.plan.problems)
 
-    kind = "percent" if measure == "printed_change_pct" else indicator.kind
-    value: Decimal | None = None
+    def undo(self, mark: tuple[int, int]) -> None:
+        """Forget what was planned since `mark`."""
+        values, problems = mark
+        for planned in self.plan.values[values:]:
+            del self.seen[planned.key]
+        del self.plan.values[values:]
+        del self.plan.problems[problems:]
+
+
+def plan_file(found: SubmissionFile, planner: Planner | None) -> list[Problem]:
+    """Plan the rows of one read file (only count them without a planner); the file's own problems."""
+    mark = planner.mark() if planner else (0, 0)
+    rows = 0
     try:
-        reading = parse_number(record.value, kind)
-        value = reading.value
-        if reading.ambiguous:
-            problems.append(warning(record.at("value"), reading.note_vi, reading.note_en))
-        if value is None:
-            problems.append(error(record.at("value"), "thiếu số liệu", "the value is missing"))
-    except NumberError as exc:
-        problems.append(error(record.at("value"), exc.vi, exc.en))
-    if value is not None and abs(value) >= LARGEST:
-        problems.append(error(record.at("value"), f"số '{record.value}' quá lớn", f"'{record.value}' is too large"))
-    elif value is not None and value != value.quantize(Decimal(1).scaleb(-MAX_DECIMALS)):
-        problems.append(
-            error(
-                record.at("value"),
-                f"'{record.value}' có quá {MAX_DECIMALS} chữ số thập phân",
-                f"'{record.value}' has more than {MAX_DECIMALS} decimals",
-            )
-        )
-    if value is not None and measure == "":
-        if value < 0:
-            problems.append(
-                error(
-                    record.at("value"), f"số liệu âm ({record.value}) không hợp lệ", f"negative figure ({record.value})"
-                )
-            )
-        elif indicator.kind == "percent" and value > 100:
-            problems.append(
-                error(
-                    record.at("value"), f"tỷ lệ {record.value} vượt quá 100%", f"percentage {record.value} is above 100"
-                )
-            )
-
-    window = default_window
-    try:
-        window = parse_window(record.as_of) or default_window
-    except WindowError as exc:
-        problems.append(error(record.at("as_of"), exc.vi, exc.en))
-
-    if resolution is not None and resolution.code is not None:
-        unit = catalogue.units[resolution.code]
-        if window.end < unit.valid_from or (unit.valid_to is not None and window.end > unit.valid_to):
-            problems.append(
-                error(
-                    record.at("unit"),
-                    f"đơn vị '{unit.name}' không còn hiệu lực vào ngày {window.end:%d/%m/%Y}",
-                    f"unit '{unit.name}' is not valid on {window.end.isoformat()}",
-                )
-            )
-
-    if len(problems) > before and any(p.is_error for p in problems[before:]):
-        return None
-    assert resolution is not None and resolution.code is not None and value is not None
-    loc = record.location
-    ref = f"{loc.file}" + (f"!{loc.sheet}" if loc.sheet else "") + f":{loc.row}"
-    return PlannedValue(
-        indicator.code,
-        resolution.code,
-        category,
-        window.key,
-        value,
-        measure,
-        record.note,
-        ref,
-        loc,
-        tuple(record.columns.items()),
-    )
+        for part in found.parts:
+            if isinstance(part, LongSheet):
+                rows += planner.add_sheet(part) if planner else sum(not is_blank(cells) for _, cells in part.rows)
+                continue
+            rows += len(part)
+            if planner:
+                for record in part:
+                    planner.add(record)
+    except ReadError as exc:  # a sheet damaged halfway: the file gives that problem alone, as if unreadable at once
+        if planner:
+            planner.undo(mark)
+        found.unreadable(exc)
+    if not rows and not found.problems:
+        return [found.empty()]
+    return found.problems
 
 
 def plan_records(
@@ -281,35 +159,24 @@ def plan_records(
 ) -> ImportPlan:
     """Check every row and collect the values it would write; nothing is written here."""
     plan = ImportPlan(round_code)
-    if not ROUND_CODE.match(round_code):
-        plan.problems.append(
-            error(
-                Location(field="round"),
-                f"mã kỳ báo cáo '{round_code}' phải có dạng YYYY-MM",
-                f"round code '{round_code}' must look like YYYY-MM",
-            )
-        )
-        return plan
-    index = index or unit_index(catalogue)
-    default_window = Window(round_end(round_code))
-    seen: dict[tuple[str, str, str, str, str], PlannedValue] = {}
-    for record in records:
-        planned = _plan_record(record, catalogue, index, default_window, plan.problems)
-        if planned is None:
-            continue
-        first = seen.get(planned.key)
-        if first is not None:
-            plan.problems.append(
-                error(
-                    record.location,
-                    f"trùng số liệu với dòng {first.location.row} ({first.location.file})",
-                    f"duplicates row {first.location.row} of {first.location.file}",
-                )
-            )
-            continue
-        seen[planned.key] = planned
-        plan.values.append(planned)
+    if _round_is_valid(plan):
+        planner = Planner(plan, catalogue, index)
+        for record in records:
+            planner.add(record)
     return plan
+
+
+def _round_is_valid(plan: ImportPlan) -> bool:
+    if ROUND_CODE.match(plan.round_code):
+        return True
+    plan.problems.append(
+        error(
+            Location(field="round"),
+            f"mã kỳ báo cáo '{plan.round_code}' phải có dạng YYYY-MM",
+            f"round code '{plan.round_code}' must look like YYYY-MM",
+        )
+    )
+    return False
 
 
 def restrict_to(plan: ImportPlan, can_write: Callable[[str], bool], catalogue: Catalogue) -> None:
@@ -327,13 +194,13 @@ def restrict_to(plan: ImportPlan, can_write: Callable[[str], bool], catalogue: C
 
 
 def plan_files(paths: Iterable[Path], round_code: str, catalogue: Catalogue) -> ImportPlan:
-    """Read and check every file; the plan holds values only if no file has an error."""
-    records: list[LongRecord] = []
-    read_problems: list[Problem] = []
+    """Read and check every file; the plan holds values only if no file has an error.
+
+    The problems of the files themselves (unreadable, no table, another round's template) come first."""
+    plan = ImportPlan(round_code)
+    planner = Planner(plan, catalogue) if _round_is_valid(plan) else None
+    file_problems: list[Problem] = []
     for path in paths:
-        found, problems = read_file(path, round_code)
-        records.extend(found)
-        read_problems.extend(problems)
-    plan = plan_records(records, round_code, catalogue)
-    plan.problems[:0] = read_problems
+        file_problems += plan_file(read_file(path, round_code), planner)
+    plan.problems[:0] = file_problems
     return plan

@@ -1,13 +1,18 @@
-"""Open a submission file (CSV or XLSX) as sheets of raw rows, remembering where each cell came from."""
+"""Open a submission file (CSV or XLSX) as sheets of raw rows, remembering where each cell came from.
+
+Rows are read as they are used, not copied: a sheet of 100,000 rows never sits in memory twice.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from functools import cache
+from itertools import chain, islice
 from pathlib import Path
 
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, PasswordError
 
 
 class ReadError(Exception):
@@ -17,19 +22,28 @@ class ReadError(Exception):
         self.en = en
 
 
-@dataclass
-class Sheet:
-    """Rows of one sheet; `rows` holds (row number as the user sees it, cells)."""
+Row = tuple[int, list[object]]  # (row number as the user sees it, cells); an empty cell is None or ""
+HEAD_ROWS = 30  # the rows where a header, a template's codes, its round and its as-of day may stand
 
-    file: str
-    name: str
-    rows: list[tuple[int, list[object]]] = field(default_factory=list)
-    column_names: list[str] = field(default_factory=list)  # "A", "B"… for spreadsheets
+
+class Sheet:
+    """The rows of one sheet, read once: `head` holds the first rows, `rows_after` gives the rest."""
+
+    def __init__(self, file: str, name: str, rows: Iterable[Row]):
+        self.file = file
+        self.name = name
+        self._rows = iter(rows)
+        self.head: list[Row] = list(islice(self._rows, HEAD_ROWS))
+
+    def rows_after(self, position: int) -> Iterator[Row]:
+        """The rows after `head[position]`, then the rest of the sheet; can be taken only once."""
+        return chain(self.head[position + 1 :], self._rows)
 
     def column_label(self, index: int) -> str:
-        return self.column_names[index] if index < len(self.column_names) else str(index + 1)
+        return column_letter(index)
 
 
+@cache
 def column_letter(index: int) -> str:
     letters = ""
     index += 1
@@ -70,16 +84,14 @@ def _read_csv(path: Path) -> Sheet:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    sheet = Sheet(file=path.name, name="")
+    return Sheet(path.name, "", _csv_rows(csv.reader(io.StringIO(text), dialect)))
+
+
+def _csv_rows(reader: Iterator[list[str]]) -> Iterator[Row]:
     try:
-        for number, cells in enumerate(reader, start=1):
-            sheet.rows.append((number, list(cells)))
+        yield from enumerate(reader, start=1)
     except csv.Error as exc:
         raise ReadError(f"tệp CSV hỏng: {exc}", f"malformed CSV: {exc}") from exc
-    width = max((len(c) for _, c in sheet.rows), default=0)
-    sheet.column_names = [column_letter(i) for i in range(width)]
-    return sheet
 
 
 def _read_workbook(path: Path) -> list[Sheet]:
@@ -97,14 +109,28 @@ def _read_workbook(path: Path) -> list[Sheet]:
         ) from exc
     sheets = []
     for name in workbook.sheet_names:
-        try:
-            data = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        try:  # calamine parses the whole sheet here: a damaged one is refused before any of its rows is used
+            sheet = Sheet(path.name, name, _workbook_rows(workbook.get_sheet_by_name(name)))
         except (CalamineError, ValueError) as exc:
-            raise ReadError(f"không đọc được sheet '{name}': {exc}", f"cannot read sheet '{name}': {exc}") from exc
-        sheet = Sheet(file=path.name, name=name)
-        for number, cells in enumerate(data, start=1):
-            sheet.rows.append((number, [None if c == "" else c for c in cells]))
-        width = max((len(c) for _, c in sheet.rows), default=0)
-        sheet.column_names = [column_letter(i) for i in range(width)]
+            raise _unreadable(name, exc) from exc
         sheets.append(sheet)
     return sheets
+
+
+def _unreadable(name: str, exc: Exception) -> ReadError:
+    return ReadError(f"không đọc được sheet '{name}': {exc}", f"cannot read sheet '{name}': {exc}")
+
+
+def _workbook_rows(sheet: CalamineSheet) -> Iterator[Row]:
+    """Every row from the first (A1), each cell in its own column, the cells turned into Python one row at a time."""
+    start = sheet.start
+    if start is None:  # an empty sheet
+        return
+    # calamine yields the rows from the first, but the columns only from the first one that is used
+    lead: list[object] = [None] * start[1]
+    try:
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            row: list[object] = cells  # type: ignore[assignment]  # calamine's cell types, as plain objects
+            yield number, lead + row if lead else row
+    except (CalamineError, ValueError) as exc:
+        raise _unreadable(sheet.name, exc) from exc

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from dxmonitor.catalogue.loading import Catalogue
@@ -43,9 +44,17 @@ class RuleContext:
 def _main(values: list[PlannedValue]) -> dict[Key, PlannedValue]:
     """One figure per key: the latest as-of day, as the evaluation reads it."""
     out: dict[Key, PlannedValue] = {}
+    ends: dict[str, date] = {}  # a file has a few dozen windows and many thousands of values
+
+    def end(window: str) -> date:
+        day = ends.get(window)
+        if day is None:
+            day = ends[window] = Window.from_key(window).end
+        return day
+
     for v in values:
         key = (v.indicator, v.unit, v.category)
-        if key not in out or Window.from_key(v.window).end > Window.from_key(out[key].window).end:
+        if key not in out or end(v.window) > end(out[key].window):
             out[key] = v
     return out
 
