@@ -6,6 +6,12 @@ alternative), dxmonitor planning the file (read, resolve names, parse numbers an
 whole `dxmonitor import` into a new SQLite database (`dxmonitor init` first, not timed). One more floor: the
 planning process with no file (Python, dxmonitor's imports and the catalogue).
 
+Then, in the same run, the same calamine read and the same plan in a warm process, the way the web server plans an
+upload: one child per file sets Django up, loads the catalogue (`get_catalogue`, as the upload view does), reads
+the file once each way, then times both steps interleaved, many times (the median of each), and measures the
+memory each adds: peak RSS over the step minus RSS just before it, the peak reset (`/proc/self/clear_refs`) and
+freed memory handed back (`gc.collect`, `malloc_trim`) before each step.
+
     .venv/bin/python benchmarks/import_large.py [--repeat 3] [--rows 100000] [--keep DIR]
 
 `--keep DIR` writes the inputs into DIR and leaves them there, to profile a step on the same files.
@@ -14,7 +20,10 @@ planning process with no file (Python, dxmonitor's imports and the catalogue).
 from __future__ import annotations
 
 import argparse
+import ctypes
+import gc
 import json
+import math
 import os
 import platform
 import random
@@ -44,6 +53,13 @@ STEPS = {
 }
 FLOOR = "floor: Python, dxmonitor's imports and the catalogue, no file"
 Figures = dict[tuple[str, str], tuple[float, float]]  # (file, step) → (wall seconds, peak MiB)
+WARM_STEPS = ("calamine", "plan")
+WARM_FLOOR = "the warm process itself: Django set up, the catalogue loaded, both reads done once"
+WARM_MIN_REPEATS = 7  # timed repeats of each step in a warm process, at least …
+WARM_MIN_SECONDS = 1.0  # … and enough for the faster step to take this long in all
+WARM_MAX_REPEATS = 2000
+WARM_MEMORY_REPEATS = 3
+Warm = dict[str, dict[str, float]]  # file → {"<step> s", "<step> MiB", "repeats", "process MiB"}
 
 
 # --- the steps, each run in a child process -------------------------------------------------------------------
@@ -67,11 +83,16 @@ def read_with_openpyxl(path: Path) -> int:
 
 def plan(path: Path | None) -> int:
     from dxmonitor.catalogue.loading import load_catalogue
-    from dxmonitor.intake.planning import plan_files
 
     catalogue = load_catalogue()
     if path is None:
         return 0
+    return plan_with(path, catalogue)
+
+
+def plan_with(path: Path, catalogue: Catalogue) -> int:
+    from dxmonitor.intake.planning import plan_files
+
     result = plan_files([path], ROUND, catalogue)
     if not result.ok:
         raise SystemExit(f"the plan has {len(result.errors)} errors, first: {result.errors[0]}")
@@ -88,6 +109,74 @@ def child(step: str, path: Path | None, expect: int) -> None:
         found = readers[step](path)
     if found != expect:
         raise SystemExit(f"{step}: expected {expect}, found {found}")
+
+
+# --- the warm process: both steps again, in one process that has everything loaded already ---------------------
+
+
+def status_kib(field: str) -> int:
+    """One memory figure of this process from /proc/self/status (VmRSS, VmHWM), in KiB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            name, _, value = line.partition(":")
+            if name == field:
+                return int(value.split()[0])
+    raise SystemExit(f"no {field} in /proc/self/status")
+
+
+def settle() -> int:
+    """Collect garbage, hand freed memory back to the system, restart the peak here; the resident KiB now.
+
+    Without `malloc_trim` a step would grow into what the one before freed and seem to need less than it does."""
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")  # VmHWM := VmRSS
+    rss = status_kib("VmRSS")
+    if status_kib("VmHWM") > rss + 64:
+        raise SystemExit("this kernel does not reset the peak (VmHWM) through /proc/self/clear_refs")
+    return rss
+
+
+def warm(path: Path, expect: dict[str, int]) -> dict[str, float]:
+    """Both steps in one process set up as the web server is when an upload arrives; their medians and memory."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dxmonitor.project.settings")
+    import django
+
+    django.setup()
+    from dxmonitor.catalogue.current import get_catalogue
+
+    catalogue = get_catalogue()
+    steps: dict[str, Callable[[], int]] = {
+        "calamine": lambda: read_with_calamine(path),
+        "plan": lambda: plan_with(path, catalogue),
+    }
+
+    def run(step: str) -> float:
+        start = time.perf_counter()
+        found = steps[step]()
+        elapsed = time.perf_counter() - start
+        if found != expect[step]:
+            raise SystemExit(f"warm {step}: expected {expect[step]}, found {found}")
+        return elapsed
+
+    for step in WARM_STEPS:  # the warm-up: each way once, for its imports and caches
+        run(step)
+    first = min(run(step) for step in WARM_STEPS)  # how many repeats: not counted
+    repeats = min(WARM_MAX_REPEATS, max(WARM_MIN_REPEATS, math.ceil(WARM_MIN_SECONDS / first)))
+    times: dict[str, list[float]] = {step: [] for step in WARM_STEPS}
+    for i in range(repeats):  # interleaved, in turn first, so neither always follows the other
+        for step in WARM_STEPS if i % 2 == 0 else WARM_STEPS[::-1]:
+            times[step].append(run(step))
+    added: dict[str, list[float]] = {step: [] for step in WARM_STEPS}
+    for i in range(WARM_MEMORY_REPEATS):
+        for step in WARM_STEPS if i % 2 == 0 else WARM_STEPS[::-1]:
+            before = settle()
+            run(step)
+            added[step].append((status_kib("VmHWM") - before) / 1024)
+    out = {f"{step} s": statistics.median(times[step]) for step in WARM_STEPS}
+    out |= {f"{step} MiB": statistics.median(added[step]) for step in WARM_STEPS}
+    return out | {"repeats": repeats, "process MiB": settle() / 1024}
 
 
 # --- the inputs -----------------------------------------------------------------------------------------------
@@ -244,6 +333,21 @@ def child_env(tmp: Path, home: Path | None = None) -> dict[str, str]:
     return env
 
 
+def warm_run(tmp: Path, files: dict[str, tuple[Path, dict[str, int]]]) -> Warm:
+    """One warm child per file, each printing its figures as JSON."""
+    me = [sys.executable, str(Path(__file__).resolve())]
+    env = child_env(tmp, tmp / "warm-home")
+    (tmp / "warm-home").mkdir(exist_ok=True)
+    out: Warm = {}
+    for label, (path, expected) in files.items():
+        command = [*me, "--child", "warm", "--path", str(path), "--expect", json.dumps(expected)]
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr[-2000:]}")
+        out[label] = json.loads(done.stdout)
+    return out
+
+
 def one_run(tmp: Path, index: int, files: dict[str, tuple[Path, dict[str, int]]]) -> Figures:
     me = [sys.executable, str(Path(__file__).resolve())]
     env = child_env(tmp)
@@ -275,6 +379,25 @@ def table(runs: list[Figures]) -> list[str]:
     return lines
 
 
+def warm_table(runs: list[Warm]) -> list[str]:
+    lines = [
+        "| file | step, in a warm process | repeats | time (s), median | memory added (MiB), median "
+        "| time ÷ calamine | memory ÷ calamine |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for label in runs[0]:
+        median = {key: statistics.median(r[label][key] for r in runs) for key in runs[0][label]}
+        counts = sorted({int(r[label]["repeats"]) for r in runs})
+        repeats = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
+        lines.append(f"| {label} | {WARM_FLOOR} |  |  | {median['process MiB']:.0f} (resident) |  |  |")
+        base_s, base_mib = median["calamine s"], median["calamine MiB"]
+        for step in WARM_STEPS:
+            seconds, mib = median[f"{step} s"], median[f"{step} MiB"]
+            ratios = f"{seconds / base_s:.1f}× | " + (f"{mib / base_mib:.1f}×" if base_mib > 0 else "–")
+            lines.append(f"| {label} | {STEPS[step]} | {repeats} | {seconds:.4f} | {mib:.2f} | {ratios} |")
+    return lines
+
+
 def write_inputs(folder: Path, rows: int) -> dict[str, tuple[str, dict[str, int]]]:
     """Both input files, each with what every step must find in it: rows read, values planned."""
     from dxmonitor.catalogue.loading import load_catalogue
@@ -301,15 +424,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="write the inputs into this folder and keep them")
-    parser.add_argument("--child", choices=["inputs", "calamine", "openpyxl", "plan"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["inputs", "warm", *WARM_STEPS, "openpyxl"], help=argparse.SUPPRESS)
     parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--expect", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--expect", default="0", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "inputs":
         print(json.dumps(write_inputs(args.path, args.rows)))
         return
+    if args.child == "warm":
+        print(json.dumps(warm(args.path, json.loads(args.expect))))
+        return
     if args.child:
-        child(args.child, args.path, args.expect)
+        child(args.child, args.path, int(args.expect))
         return
 
     me = [sys.executable, str(Path(__file__).resolve())]
@@ -329,15 +455,19 @@ def main() -> None:
         )
         files = {label: (Path(path), expected) for label, (path, expected) in json.loads(made.stdout).items()}
         print("inputs written", file=sys.stderr)
-        runs = []
+        runs, warm_runs = [], []
         for i in range(args.repeat):
             runs.append(one_run(tmp, i, files))
+            warm_runs.append(warm_run(tmp, files))
             print(f"run {i + 1}/{args.repeat} done", file=sys.stderr)
     print(
         f"# import of large files — {date.today().isoformat()}, {platform.node()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, SQLite, median of {args.repeat} runs\n"
     )
+    print("Each step a fresh process:\n")
     print("\n".join(table(runs)))
+    print("\nIn a warm process (Django set up, the catalogue loaded), the median of the repeats in each run:\n")
+    print("\n".join(warm_table(warm_runs)))
 
 
 if __name__ == "__main__":
