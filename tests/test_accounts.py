@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from dxmonitor.accounts.models import ApiToken, Membership
 from dxmonitor.accounts.scope import Principal, Role, principal, subtree
@@ -256,3 +259,21 @@ def test_behind_https_cookies_are_secure_and_hsts_is_on() -> None:
 def test_behind_https_a_secret_key_is_required() -> None:
     result = settings_under({"DXMONITOR_HTTPS": "1"})
     assert result.returncode != 0 and "DXMONITOR_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_signed_in_page_reads_the_user_and_their_role_in_one_query(personas: dict[str, User]) -> None:
+    client = Client()
+    assert client.post("/login/", {"username": "bob", "password": PASSWORD}).status_code == 302
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/datasets.json").json()["datasets"]
+    tables = [re.findall(r'FROM "(\w+)"', q["sql"])[:1] for q in queries.captured_queries]
+
+    assert [t for t in tables if t in (["auth_user"], ["accounts_membership"])] == [["auth_user"]]
+    scope = client.get("/index.json").json()["scope"]
+    assert (scope["role"], "BP.DONG_PHU" in scope["units"], "BP.LOC_NINH" in scope["units"]) == (
+        "reporter",
+        True,
+        False,
+    )

@@ -19,10 +19,11 @@ def for_user(user: AbstractBaseUser | AnonymousUser) -> Principal | None:
         return None
     if getattr(user, "is_superuser", False):
         return Principal(user.get_username(), Role.ADMIN, None)
-    membership = Membership.objects.filter(user_id=user.pk).values_list("role", "unit__code").first()
+    # Loaded with the user by MemberBackend; a user without one raises an AttributeError, hence the default.
+    membership: Membership | None = getattr(user, "membership", None)
     if membership is None:
         return None
-    role, unit = Role(membership[0]), membership[1]
+    role, unit = Role(membership.role), membership.unit.code if membership.unit else None
     return principal(user.get_username(), role, unit, _parents() if role is Role.REPORTER else {})
 
 
