@@ -14,6 +14,8 @@ when missing and run as root) loads, one after the other, with one client and th
 
 - a static file (`/static/web/app.css`, whitenoise: the WSGI stack without a view) — the floor;
 - the trivial view: the login page for an anonymous client, a small template through every middleware;
+- the trivial view of a signed-in member: the password form (`/password/`), the same small page behind the
+  login: what the dashboard cannot avoid either (the session, the user and their role, the member's layout);
 - a signed-in page that computes no figure (`/datasets`, the catalogue's datasets): the floor of a page behind
   the login (a session, the user and their role read from the database);
 - the dashboard of the latest round (`/`) and its JSON (`/index.json`), signed in as a viewer;
@@ -446,6 +448,7 @@ def main() -> None:
             targets = [
                 Target("floor: static file (whitenoise, no view)", "/static/web/app.css", {}),
                 Target("trivial view: login page (anonymous)", "/login/", {}),
+                Target("trivial signed-in view: password form (`/password/`)", "/password/", cookie),
                 Target("signed-in page without figures (`/datasets`)", "/datasets", cookie),
                 Target("dashboard, latest round (`/`)", "/", cookie),
                 Target("dashboard JSON (`/index.json`)", "/index.json", cookie),
@@ -479,7 +482,9 @@ def main() -> None:
                 server.wait(timeout=30)
             with psycopg.connect(admin_url, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-    trivial, dashboard = (next(loaded for t, _, loaded in results if t.path == path) for path in ("/login/", "/"))
+    trivial, signed_in, dashboard = (
+        next(loaded for t, _, loaded in results if t.path == path) for path in ("/login/", "/password/", "/")
+    )
     print(
         f"# web load — {date.today().isoformat()}, {platform.node()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, PostgreSQL, {args.workers} gunicorn workers, wrk with 1 client and with "
@@ -490,12 +495,12 @@ def main() -> None:
     print("\n| first request after a write (nothing kept yet), median of 3 | ms |\n|---|---:|")
     for name, seconds in first_views.items():
         print(f"| {name} | {seconds * 1000:,.1f} |")
-    ratio = dashboard["p95"] / trivial["p95"] if dashboard["requests"] else math.inf
     clean = all(r[k] == 0 for _, alone, loaded in results for r in (alone, loaded) for k in ERRORS)
-    met = ratio <= GOAL and clean
-    errors = "none" if clean else "SOME"
-    print(f"\ndashboard p95 ÷ trivial view p95 = {ratio:,.1f}× (goal ≤ {GOAL:.0f}×); errors: {errors} — ", end="")
-    print("goal met" if met else "goal NOT met")
+    print(f"\nerrors: {'none' if clean else 'SOME'}")
+    for name, floor in (("the anonymous login page", trivial), ("the signed-in password form", signed_in)):
+        ratio = dashboard["p95"] / floor["p95"] if dashboard["requests"] else math.inf
+        verdict = "within" if ratio <= GOAL and clean else "NOT within"
+        print(f"dashboard p95 ÷ p95 of {name} = {ratio:,.1f}× — {verdict} the goal's {GOAL:.0f}×")
 
 
 if __name__ == "__main__":
