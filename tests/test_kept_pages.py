@@ -1,6 +1,6 @@
 """Pages keep what they computed between requests, and every kind of write makes them compute again.
 
-Personas: vy the viewer, dung the reporter of Đồng Phú, linh the reporter of Lộc Ninh."""
+The shared personas, signed in: vy the viewer, dung the reporter of Đồng Phú, linh the reporter of Lộc Ninh."""
 
 from __future__ import annotations
 
@@ -19,13 +19,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
-from dxmonitor.accounts.models import ApiToken, Membership
+from dxmonitor.accounts.models import ApiToken
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Round, Unit
 from dxmonitor.intake import revision
 from dxmonitor.intake.models import Value
 from dxmonitor.intake.service import prepare
 from dxmonitor.intake.store import apply_plan
+from personas import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -40,27 +41,19 @@ PAGES = [
 ]
 
 
-def persona(name: str, role: str, unit: str | None = None) -> Client:
-    user = User.objects.create_user(name, password="not-used-here")
-    Membership.objects.create(user=user, role=role, unit=Unit.objects.get(code=unit) if unit else None)
-    client = Client()
-    client.force_login(user)
-    return client
+@pytest.fixture
+def vy(personas: dict[str, User]) -> Client:
+    return signed_in(personas["viewer"])
 
 
 @pytest.fixture
-def vy() -> Client:
-    return persona("vy", "viewer")
+def dung(personas: dict[str, User]) -> Client:
+    return signed_in(personas["dong_phu"])
 
 
 @pytest.fixture
-def dung() -> Client:
-    return persona("dung", "reporter", "BP.DONG_PHU")
-
-
-@pytest.fixture
-def linh() -> Client:
-    return persona("linh", "reporter", "BP.LOC_NINH")
+def linh(personas: dict[str, User]) -> Client:
+    return signed_in(personas["loc_ninh"])
 
 
 def figures_read(client: Client, url: str) -> int:
@@ -183,8 +176,8 @@ def test_a_bulk_write_changes_the_token_once(tmp_path: Path) -> None:
     assert sum('UPDATE "intake_revision"' in q["sql"] for q in queries.captured_queries) == 1
 
 
-def test_an_admin_and_a_viewer_each_get_a_page_of_their_own_role(vy: Client) -> None:
-    ana = persona("ana", "admin")
+def test_an_admin_and_a_viewer_each_get_a_page_of_their_own_role(personas: dict[str, User], vy: Client) -> None:
+    ana = signed_in(personas["admin"])
 
     assert (vy.get("/index.json").json()["scope"], ana.get("/index.json").json()["scope"]) == (
         {"role": "viewer", "units": None},
