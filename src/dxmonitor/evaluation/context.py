@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.schema import Dataset, Indicator, Unit
@@ -21,7 +22,6 @@ class RoundContext:
     catalogue: Catalogue
     current: RoundFacts
     baseline: RoundFacts | None
-    evaluations: dict[Key, Evaluation] = field(default_factory=dict)
     main: dict[Key, Fact] = field(default_factory=dict)
     baseline_main: dict[Key, Fact] = field(default_factory=dict)
 
@@ -29,7 +29,13 @@ class RoundContext:
     def build(cls, catalogue: Catalogue, current: RoundFacts, baseline: RoundFacts | None) -> RoundContext:
         cur = derive(current, catalogue)
         base = derive(baseline, catalogue) if baseline else None
-        return cls(catalogue, cur, base, evaluate(cur, base, catalogue), cur.main(), base.main() if base else {})
+        return cls(catalogue, cur, base, cur.main(), base.main() if base else {})
+
+    @cached_property
+    def evaluations(self) -> dict[Key, Evaluation]:
+        """Every figure's verdict and change, evaluated when first asked for: a trend reads only the totals of
+        its rounds, and evaluating each of them was most of a dashboard's first view."""
+        return evaluate(self.current, self.baseline, self.catalogue)
 
     @property
     def whole(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from dxmonitor.intake.windows import Window
@@ -58,12 +59,22 @@ class RoundFacts:
         """The figure that stands for each key in this round: the latest as-of day, then the longest window.
         Kept until the facts change: evaluation, checks and pages all ask for it."""
         if self._main is None or self._main_of != (id(self.facts), len(self.facts)):
-            self._main = {key: pick_main(facts) for key, facts in self.by_key().items()}
+            main: dict[Key, Fact] = {}
+            for fact in self.facts:  # one pass; most keys have one figure, and only the others are ranked
+                key = (fact.indicator, fact.unit, fact.category)
+                held = main.get(key)
+                if held is None or _rank(fact) > _rank(held):  # ties keep the first, as max() does
+                    main[key] = fact
+            self._main = main
             self._main_of = (id(self.facts), len(self.facts))
         return dict(self._main)  # a copy: callers may not alter the kept one
 
 
+def _rank(fact: Fact) -> tuple[date, bool, int]:
+    """The latest as-of day first, then the longest window (a running total beats a period ending that day)."""
+    window = fact.window
+    return window.end, window.start is None, -(window.start or window.end).toordinal()
+
+
 def pick_main(facts: Iterable[Fact]) -> Fact:
-    return max(
-        facts, key=lambda f: (f.window.end, f.window.start is None, -(f.window.start or f.window.end).toordinal())
-    )
+    return max(facts, key=_rank)

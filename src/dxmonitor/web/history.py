@@ -13,7 +13,6 @@ from dxmonitor.catalogue.models import Round
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.derive import derive
 from dxmonitor.evaluation.facts import Fact, PrintedFact, RoundFacts
-from dxmonitor.evaluation.rules import evaluate
 from dxmonitor.intake.models import PrintedFigure, Value
 from dxmonitor.intake.windows import Window
 
@@ -103,12 +102,7 @@ class History:
             current = self.derived(round_.code)
             before = self.derived(baseline.code) if baseline else None
             self._contexts[round_.code] = RoundContext(
-                self.catalogue,
-                current,
-                before,
-                evaluate(current, before, self.catalogue),
-                current.main(),
-                before.main() if before else {},
+                self.catalogue, current, before, current.main(), before.main() if before else {}
             )
         return self._contexts[round_.code]
 
