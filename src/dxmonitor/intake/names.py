@@ -15,6 +15,7 @@ _TITLES = re.compile(
 )
 _SPACE = re.compile(r"\s+")
 _SPACE_AFTER_DOT = re.compile(r"\.\s*")
+REMEMBERED = 4096  # spellings an index remembers: it lives as long as its catalogue, uploads are without end
 
 
 def _tone_first(match: re.Match[str]) -> str:
@@ -95,6 +96,8 @@ class UnitIndex:
         """Resolve one name; remembered, since a file repeats the same few hundred spellings."""
         found = self._seen.get(text)
         if found is None:
+            if len(self._seen) >= REMEMBERED:
+                self._seen.clear()
             found = self._seen[text] = self._resolve(text)
         return found
 
