@@ -19,6 +19,7 @@ from dxmonitor.intake.names import NamedUnit, UnitIndex
 from dxmonitor.intake.plan import ImportPlan, PlannedValue, ValueKey
 from dxmonitor.intake.reading import ReadError
 from dxmonitor.intake.recurring import Recurring
+from dxmonitor.intake.wide_format import WideTable
 from dxmonitor.intake.windows import Window
 from dxmonitor.problems import Location, Problem, error
 
@@ -134,6 +135,45 @@ class Planner:
                 values.append(planned)
         return rows
 
+    def add_template(self, table: WideTable) -> None:
+        """Plan every figure of a template.
+
+        Its codes and its as-of day are resolved once for the whole table, a row's unit once for the row; a figure
+        whose unit, code, number and day are all found in `recurring` is planned from those answers, any other takes
+        the full checks of `add`, as a long row does in `add_sheet`."""
+        figures = [self.recurring.figures[c.indicator, c.category, None] for c in table.columns]
+        origins = [table.origin(c) for c in table.columns]
+        window = self.recurring.windows[table.as_of]
+        seen, values = self.seen, self.plan.values
+        for row in table.rows:
+            number, unit_text, note, filled = row
+            unit = self.recurring.units[unit_text]
+            usable = unit is not None and window is not None and unit.valid_on(window.end)
+            for place, cell in filled:
+                figure = figures[place]
+                value = figure.number(cell) if usable and figure is not None else None
+                if value is None:
+                    self.add(table.record(row, place, cell))
+                    continue
+                assert unit is not None and figure is not None and window is not None
+                key = (figure.indicator, unit.code, figure.category, window.key, figure.measure)
+                planned = PlannedValue(
+                    figure.indicator,
+                    unit.code,
+                    figure.category,
+                    window.key,
+                    value,
+                    figure.measure,
+                    note,
+                    origins[place],
+                    number,
+                )
+                if key in seen:
+                    self._keep(planned, key, origins[place].location(number))
+                else:
+                    seen[key] = planned
+                    values.append(planned)
+
     def mark(self) -> tuple[int, int]:
         return len(self.plan.values), len(self.plan.problems)
 
@@ -157,8 +197,7 @@ def plan_file(found: SubmissionFile, planner: Planner | None) -> list[Problem]:
                 continue
             rows += len(part)
             if planner:
-                for record in part:
-                    planner.add(record)
+                planner.add_template(part)
     except ReadError as exc:  # a sheet damaged halfway: the file gives that problem alone, as if unreadable at once
         if planner:
             planner.undo(mark)
