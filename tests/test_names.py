@@ -11,12 +11,14 @@ from hypothesis import strategies as st
 
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.intake.names import (
+    LABEL_LENGTH,
     REMEMBERED,
     NamedUnit,
     Resolution,
     UnitIndex,
     drop_titles,
     fold_diacritics,
+    folded,
     normalise,
 )
 from dxmonitor.intake.planning import unit_index
@@ -187,3 +189,8 @@ def test_an_index_forgets_its_spellings_rather_than_grow_without_end(index: Unit
         index.resolve(f"BP.DONG_PHU {number}")
     assert len(index._seen) <= REMEMBERED
     assert index.resolve("UBND H.Đồng Phú") == Resolution("BP.DONG_PHU", "exact")
+
+
+@given(st.text(max_size=20) | st.text(min_size=LABEL_LENGTH - 2, max_size=LABEL_LENGTH + 2))
+def test_a_label_is_folded_the_same_remembered_or_not(text: str) -> None:
+    assert folded(text) == folded(text) == fold_diacritics(normalise(text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dxmonitor.intake.names import fold_diacritics, normalise
+from dxmonitor.intake.names import folded
 from dxmonitor.intake.reading import Sheet
 from dxmonitor.problems import Location
 
@@ -110,7 +110,7 @@ def is_blank(cells: list[object]) -> bool:
 def _field_of(header: object) -> str | None:
     if header is None:
         return None
-    key = fold_diacritics(normalise(str(header))).replace(" ", "_")
+    key = folded(str(header)).replace(" ", "_")
     return next((f for f, names in FIELD_NAMES.items() if key in names), None)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dxmonitor.intake.long_format import LongRecord, Origin, cell_text
-from dxmonitor.intake.names import fold_diacritics, normalise
+from dxmonitor.intake.names import folded
 from dxmonitor.intake.reading import HEAD_ROWS, Sheet
 from dxmonitor.intake.windows import WindowError, parse_window
 from dxmonitor.problems import Location, Problem, error
@@ -88,7 +88,7 @@ class WideSheet:
 
 
 def _label(cell: object) -> str:
-    return fold_diacritics(normalise(cell_text(cell))).rstrip(":")
+    return folded(cell_text(cell)).rstrip(":")
 
 
 def _metadata(sheet: Sheet, until: int) -> tuple[str, object, Location, Location]:
