@@ -19,6 +19,7 @@ CODES_MARK = "#codes"
 UNIT_CODE, UNIT_NAME, NOTE = "unit_code", "unit_name", "note"
 ROUND_LABELS = {"ky bao cao", "round"}
 AS_OF_LABELS = {"ngay so lieu", "as of", "as_of"}
+LABELS = ROUND_LABELS | AS_OF_LABELS
 SEARCH_ROWS = HEAD_ROWS
 
 
@@ -97,8 +98,10 @@ def _metadata(sheet: Sheet, until: int) -> tuple[str, object, Location, Location
     as_of_at = where
     for number, cells in sheet.head[:until]:
         for i, cell in enumerate(cells):
+            if cell is None or cell == "":
+                continue
             label = _label(cell)
-            if label not in ROUND_LABELS | AS_OF_LABELS:
+            if label not in LABELS:
                 continue
             at = next((j for j in range(i + 1, len(cells)) if cell_text(cells[j])), None)
             value = cells[at] if at is not None else None
@@ -141,14 +144,18 @@ def read_wide_sheet(sheet: Sheet) -> WideSheet | None:
     rows: list[WideRow] = []
     for number, cells in sheet.rows_after(position):
         width = len(cells)
-        filled = [
-            (place, cells[column.index])
-            for place, column in enumerate(columns)
-            if column.index < width and is_filled(cells[column.index])
-        ]
+        filled = []
+        for place, column in enumerate(columns):
+            cell = cells[column.index] if column.index < width else None
+            if cell is not None and (cell.__class__ is float or cell.__class__ is int or cell_text(cell)):
+                filled.append((place, cell))  # a number is never blank: only other cells need their text
         if not filled:
             continue  # blank rows, and units that report nothing this round
-        unit = next((cell_text(cells[i]) for i in unit_columns if i < width and cell_text(cells[i])), "")
+        unit = ""
+        for i in unit_columns:
+            unit = cell_text(cells[i]) if i < width else ""
+            if unit:
+                break
         note = cell_text(cells[note_column]) if note_column is not None and note_column < width else ""
         rows.append((number, unit, note, filled))
     unit_column = sheet.column_label(unit_columns[0]) if unit_columns else ""
@@ -160,8 +167,3 @@ def _split(code: str) -> tuple[str, str]:
     """ "portal.posts|channel=zalo" → the indicator and the category."""
     indicator, _, category = code.partition("|")
     return indicator, category
-
-
-def is_filled(cell: object) -> bool:
-    """Whether `cell_text(cell)` is not empty, without writing out a number."""
-    return cell is not None and (cell.__class__ is int or cell.__class__ is float or bool(cell_text(cell)))
