@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.intake.long_format import FIELDS, LongSheet, Origin, cell_text
+from dxmonitor.intake.names import REMEMBERED
 from dxmonitor.intake.planning import ImportPlan, Planner, plan_files
 from dxmonitor.intake.reading import Sheet
+from dxmonitor.intake.recurring import Memo
 from dxmonitor.intake.wide_format import WideTable, read_wide_sheet
 from dxmonitor.problems import Location
 
@@ -292,3 +294,21 @@ def test_usual_template_figures_and_their_repeats_agree_too(catalogue: Catalogue
         (8, "F", True, "'92,5': counts and amounts must be whole numbers"),
         *[(10, "B", True, "the unit is missing")] * 4,
     ]
+
+
+def test_the_answers_are_kept_for_a_catalogue_and_a_round(catalogue: Catalogue) -> None:
+    kept = Planner(ImportPlan(ROUND), catalogue)
+    assert Planner(ImportPlan(ROUND), catalogue).recurring is kept.recurring
+    assert Planner(ImportPlan("2023-02"), catalogue).recurring is not kept.recurring
+    renamed = catalogue.indicators["dvc.procedures"].model_copy(update={"name": "Số thủ tục"})
+    changed = Catalogue({**catalogue.indicators, "dvc.procedures": renamed}, catalogue.datasets, catalogue.units)
+    assert Planner(ImportPlan(ROUND), changed).recurring is not kept.recurring
+    changed.indicators.pop("dvc.procedures")  # changed in place: the answers are made again
+    assert Planner(ImportPlan(ROUND), changed).recurring.figures["dvc.procedures", None, None] is None
+
+
+def test_kept_answers_are_forgotten_rather_than_grow_without_end() -> None:
+    answers: Memo[int, int] = Memo(lambda n: n * 2)
+    for number in range(REMEMBERED + 10):
+        assert answers[number] == number * 2
+    assert len(answers) <= REMEMBERED

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import calendar
 import re
-import weakref
 from collections.abc import Callable, Iterable
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
 
 from dxmonitor.catalogue.loading import Catalogue
-from dxmonitor.catalogue.schema import Unit
 from dxmonitor.intake.checks import plan_record
 from dxmonitor.intake.files import SubmissionFile, read_file
+from dxmonitor.intake.kept import recurring_for, unit_index
 from dxmonitor.intake.long_format import FIELDS, LongRecord, LongSheet, Origin, cell_text, is_blank
-from dxmonitor.intake.names import NamedUnit, UnitIndex
+from dxmonitor.intake.names import UnitIndex
 from dxmonitor.intake.plan import ImportPlan, PlannedValue, ValueKey
 from dxmonitor.intake.reading import ReadError
 from dxmonitor.intake.recurring import Recurring
@@ -46,32 +45,18 @@ def round_end(round_code: str) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-# The index of the last catalogue planned with: the server keeps one catalogue, and building the index of its names
-# took about a quarter of planning a template. A weak reference, so that it never keeps an old catalogue alive.
-_kept_index: list[tuple[weakref.ref[Catalogue], tuple[Unit, ...], UnitIndex]] = []
-
-
-def unit_index(catalogue: Catalogue) -> UnitIndex:
-    """The index of the catalogue's unit names; built again for another catalogue or when its units change."""
-    units = tuple(catalogue.units.values())  # frozen models: the same objects, or equal ones, give the same index
-    kept = _kept_index[0] if _kept_index else None
-    if kept is not None and kept[0]() is catalogue and kept[1] == units:
-        return kept[2]
-    index = UnitIndex(NamedUnit(u.code, u.name, (u.name, u.short_name, *u.aliases)) for u in units)
-    _kept_index[:] = [(weakref.ref(catalogue), units, index)]
-    return index
-
-
 class Planner:
     """Plans rows into `plan` one at a time: each row's value or its problems; a key planned twice is an error."""
 
     def __init__(self, plan: ImportPlan, catalogue: Catalogue, index: UnitIndex | None = None):
         self.plan = plan
         self.catalogue = catalogue
-        self.index = index or unit_index(catalogue)
         self.default_window = Window(round_end(plan.round_code))
         self.seen: dict[ValueKey, PlannedValue] = {}
-        self.recurring = Recurring(catalogue, self.index, self.default_window)
+        if index is None:  # the catalogue's own: kept from one plan to the next, with its answers
+            self.index, self.recurring = recurring_for(catalogue, self.default_window)
+        else:
+            self.index, self.recurring = index, Recurring(catalogue, index, self.default_window)
 
     def add(self, record: LongRecord, origin: Origin | None = None) -> None:
         """Plan one row with every check."""

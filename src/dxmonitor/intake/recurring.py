@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.intake.checks import LARGEST, MAX_DECIMALS, MEASURES, category_code, folded_key
 from dxmonitor.intake.long_format import cell_text
-from dxmonitor.intake.names import UnitIndex
+from dxmonitor.intake.names import REMEMBERED, UnitIndex
 from dxmonitor.intake.numbers import Kind, quick_number
 from dxmonitor.intake.windows import Window, WindowError, parse_window
 
@@ -33,6 +33,8 @@ class Memo(dict[K, V], Generic[K, V]):
         self.compute = compute
 
     def __missing__(self, key: K) -> V:
+        if len(self) >= REMEMBERED:  # kept from one upload to the next: its keys are cells as people write them
+            self.clear()
         value = self[key] = self.compute(key)
         return value
 
@@ -77,7 +79,8 @@ class KnownWindow:
 
 
 class Recurring:
-    """The answers for one plan: keys are cells as read (text or None; anything else is left to the full checks)."""
+    """The answers for a catalogue and a round: keys are cells as read (text or None; anything else is left to the
+    full checks). They depend on nothing else, and are kept from one plan to the next (`kept.recurring_for`)."""
 
     def __init__(self, catalogue: Catalogue, index: UnitIndex, default_window: Window):
         self.catalogue = catalogue
