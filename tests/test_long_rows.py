@@ -56,7 +56,7 @@ VALUES = st.one_of(
     st.booleans(),
     st.integers(-5, 3_000),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([0.1, 92.36, 100.0, 100.5, 1767.0, 0.1 + 0.2, 1e17, -3.0]),
+    st.sampled_from([0.1, 92.36, 100.0, 100.5, 1767.0, 0.1 + 0.2, 1e17, -3.0, -0.0, 1e-07, 12.1234567, 1e16]),
     st.sampled_from(["1.767", "1,767", "92,36%", "92.36", "1.903.389", "41,250,000", "-5", "1 767", "x", "", "0.000"]),
     st.text(alphabet="0123456789.,%-", max_size=10),
 )

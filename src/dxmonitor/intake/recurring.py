@@ -23,6 +23,7 @@ from dxmonitor.intake.windows import Window, WindowError, parse_window
 K = TypeVar("K")
 V = TypeVar("V")
 SMALLEST_STEP = Decimal(1).scaleb(-MAX_DECIMALS)
+LARGEST_FLOAT = float(LARGEST)  # 10**17 is a float exactly
 
 
 class Memo(dict[K, V], Generic[K, V]):
@@ -62,6 +63,8 @@ class Figure:
 
     def number(self, cell: object) -> Decimal | None:
         """The cell's number when it is written a usual way and raises none of the checks of `plan_record`."""
+        if type(cell) is float:
+            return self._number_cell(cell)
         value = quick_number(cell, self.kind)
         if value is None or not -LARGEST < value < LARGEST:
             return None
@@ -70,6 +73,22 @@ class Figure:
         if self.kind == "percent" and value != value.quantize(SMALLEST_STEP):  # counts are whole already
             return None
         return value
+
+    def _number_cell(self, cell: float) -> Decimal | None:
+        """`number` of a spreadsheet's number cell, checked on the float before it becomes a Decimal.
+
+        Its Decimal is the shortest text that reads back as the float (as `parse_number` makes it), so it compares
+        with 0, 100 and LARGEST (floats exactly) as the float does, and has the decimals of that text."""
+        if not -LARGEST_FLOAT < cell < LARGEST_FLOAT:  # also NaN
+            return None
+        if (self.at_least_zero and cell < 0) or (self.at_most_100 and cell > 100):
+            return None
+        if self.kind != "percent":
+            return Decimal(str(cell)) if cell.is_integer() else None
+        text = str(cell)
+        if "e" in text or len(text) - text.index(".") - 1 > MAX_DECIMALS:
+            return None  # written with an exponent, or with too many decimals: left to the full checks
+        return Decimal(text)
 
 
 @dataclass(frozen=True, slots=True)
