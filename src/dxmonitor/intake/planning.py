@@ -126,38 +126,31 @@ class Planner:
         Its codes and its as-of day are resolved once for the whole table, a row's unit once for the row; a figure
         whose unit, code, number and day are all found in `recurring` is planned from those answers, any other takes
         the full checks of `add`, as a long row does in `add_sheet`."""
-        figures = [self.recurring.figures[c.indicator, c.category, None] for c in table.columns]
-        origins = [table.origin(c) for c in table.columns]
-        window = self.recurring.windows[table.as_of]
-        seen, values = self.seen, self.plan.values
+        recurring, seen, values = self.recurring, self.seen, self.plan.values
+        columns = [(recurring.figures[c.indicator, c.category, None], table.origin(c)) for c in table.columns]
+        window = recurring.windows[table.as_of]
         for row in table.rows:
             number, unit_text, note, filled = row
-            unit = self.recurring.units[unit_text]
-            usable = unit is not None and window is not None and unit.valid_on(window.end)
+            unit = recurring.units[unit_text]
+            if unit is None or window is None or not unit.valid_on(window.end):
+                for place, cell in filled:
+                    self.add(table.record(row, place, cell))
+                continue
+            code, window_key = unit.code, window.key
             for place, cell in filled:
-                figure = figures[place]
-                value = figure.number(cell) if usable and figure is not None else None
+                figure, origin = columns[place]
+                value = None if figure is None else figure.number(cell)
                 if value is None:
                     self.add(table.record(row, place, cell))
                     continue
-                assert unit is not None and figure is not None and window is not None
-                key = (figure.indicator, unit.code, figure.category, window.key, figure.measure)
-                planned = PlannedValue(
-                    figure.indicator,
-                    unit.code,
-                    figure.category,
-                    window.key,
-                    value,
-                    figure.measure,
-                    note,
-                    origins[place],
-                    number,
-                )
-                if key in seen:
-                    self._keep(planned, key, origins[place].location(number))
-                else:
-                    seen[key] = planned
+                assert figure is not None
+                indicator, category, measure = figure.indicator, figure.category, figure.measure
+                key = (indicator, code, category, window_key, measure)
+                planned = PlannedValue(indicator, code, category, window_key, value, measure, note, origin, number)
+                if seen.setdefault(key, planned) is planned:
                     values.append(planned)
+                else:
+                    self._keep(planned, key, origin.location(number))
 
     def mark(self) -> tuple[int, int]:
         return len(self.plan.values), len(self.plan.problems)
