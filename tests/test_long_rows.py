@@ -1,5 +1,6 @@
-"""Long tables are planned with shortcuts for what repeats (names, codes, days, usual numbers); the shortcuts never
-change a plan: every value, every problem and every place is what the full checks of each row give."""
+"""Long tables and templates are planned with shortcuts for what repeats (names, codes, days, usual numbers); the
+shortcuts never change a plan: every value, every problem and every place is what the full checks of each row or
+figure give."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dxmonitor.catalogue.loading import Catalogue
-from dxmonitor.intake.long_format import FIELDS, LongSheet, Origin
+from dxmonitor.intake.long_format import FIELDS, LongSheet, Origin, cell_text
+from dxmonitor.intake.names import REMEMBERED
 from dxmonitor.intake.planning import ImportPlan, Planner, plan_files
+from dxmonitor.intake.reading import Sheet
+from dxmonitor.intake.recurring import Memo
+from dxmonitor.intake.wide_format import WideTable, read_wide_sheet
 from dxmonitor.problems import Location
 
 ROUND = "2023-01"
@@ -51,7 +56,7 @@ VALUES = st.one_of(
     st.booleans(),
     st.integers(-5, 3_000),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([0.1, 92.36, 100.0, 100.5, 1767.0, 0.1 + 0.2, 1e17, -3.0]),
+    st.sampled_from([0.1, 92.36, 100.0, 100.5, 1767.0, 0.1 + 0.2, 1e17, -3.0, -0.0, 1e-07, 12.1234567, 1e16]),
     st.sampled_from(["1.767", "1,767", "92,36%", "92.36", "1.903.389", "41,250,000", "-5", "1 767", "x", "", "0.000"]),
     st.text(alphabet="0123456789.,%-", max_size=10),
 )
@@ -190,3 +195,120 @@ def test_with_a_wrong_round_the_rows_are_still_counted(tmp_path: Path, catalogue
         ("trong.csv", "there are no data rows"),
         ("", f"round code '{round_code}' must look like YYYY-MM"),
     ]
+
+
+CODES = [
+    "dvc.online_service_rate",
+    "dvc.procedures",
+    "payment.tax_amount",
+    "portal.posts|channel=zalo",
+    "portal.posts|Zalo",
+    "portal.posts|channel=tiktok",
+    "portal.posts",  # the total of categories: computed, but a template may have it
+    "dvc.online_service_share",  # derived
+    "khong.co",
+    "dvc.procedures|Zalo",
+]
+TEMPLATE_ROW = st.tuples(st.sampled_from(UNITS), st.sampled_from(UNITS), st.lists(VALUES, max_size=8), NOTES)
+
+
+def template_rows(codes: Sequence[str], as_of: object, rows: Sequence[tuple[object, ...]]) -> list[list[object]]:
+    """A template sheet as `templates.py` writes it: round and as-of day above, the code row, a row per unit."""
+    head: list[list[object]] = [
+        ["BIỂU MẪU"],
+        ["Kỳ báo cáo:", None, ROUND],
+        ["Ngày số liệu:", None, as_of],
+        [],
+        ["STT", "Mã đơn vị", "Đơn vị", *codes, "Ghi chú"],
+        ["#codes", "unit_code", "unit_name", *codes, "note"],
+    ]
+    body = [
+        [n, code, name, *values, *[None] * (len(codes) - len(values)), note]
+        for n, (code, name, values, note) in enumerate(rows, start=1)
+    ]
+    return [*head, *body]
+
+
+def template_sheet(cells: list[list[object]]) -> Sheet:
+    return Sheet("mau.xlsx", "Số liệu", enumerate(cells, start=1))
+
+
+def template_both_ways(catalogue: Catalogue, table: WideTable) -> ImportPlan:
+    """Plan a template's figures with the shortcuts and with the full checks of every figure; assert they agree."""
+    quick, full = ImportPlan(ROUND), ImportPlan(ROUND)
+    Planner(quick, catalogue).add_template(table)
+    slow = Planner(full, catalogue)
+    records = list(table.records())
+    for record in records:
+        slow.add(record)
+    assert described(quick) == described(full)
+    assert len(table) == len(records)
+    return quick
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    codes=st.lists(st.sampled_from(CODES), min_size=1, max_size=8),
+    as_of=AS_OF,
+    rows=st.lists(TEMPLATE_ROW, max_size=8),
+)
+def test_the_shortcuts_give_the_plan_of_the_full_checks_for_a_template(
+    catalogue: Catalogue, codes: list[str], as_of: object, rows: list[tuple[object, ...]]
+) -> None:
+    cells = template_rows(codes, as_of, rows)
+    wide = read_wide_sheet(template_sheet(cells))
+    assert wide is not None
+    template_both_ways(with_limited_units(catalogue), wide.table)
+    filled = [
+        (number, place, row[column.index])
+        for number, row in enumerate(cells[6:], start=7)
+        for place, column in enumerate(wide.table.columns)
+        if column.index < len(row) and cell_text(row[column.index])
+    ]
+    assert [(number, place, cell) for number, _, _, figures in wide.table.rows for place, cell in figures] == filled
+
+
+def test_usual_template_figures_and_their_repeats_agree_too(catalogue: Catalogue) -> None:
+    codes = ["dvc.online_service_rate", "dvc.procedures", "portal.posts|channel=zalo", "dvc.procedures"]
+    rows = [
+        ("BP.SO_TP", "Sở Tư pháp", [87.5, 12, "1.767", 3], ""),  # the same figure twice: a duplicate
+        ("", "So Tu phap", [None, "", "92,5", None], "ghi chú"),  # a guessed name and a wrong number
+        ("BP.DONG_PHU", None, ["100", 5.0, "1.903.389", None], "  theo Cổng DVC "),
+        ("", "", [1, 2, 3, 4], ""),  # no unit
+        ("BP.LOC_NINH", "", [None, None, None, None], "nothing to report"),
+    ]
+    wide = read_wide_sheet(template_sheet(template_rows(codes, "16/01/2023", rows)))
+    assert wide is not None
+    plan = template_both_ways(catalogue, wide.table)
+    assert [(v.unit, v.at("value").row, v.at("value").column, v.note) for v in plan.values] == [
+        ("BP.SO_TP", 7, "D", ""),
+        ("BP.SO_TP", 7, "E", ""),
+        ("BP.SO_TP", 7, "F", ""),
+        ("BP.DONG_PHU", 9, "D", "theo Cổng DVC"),
+        ("BP.DONG_PHU", 9, "E", "theo Cổng DVC"),
+        ("BP.DONG_PHU", 9, "F", "theo Cổng DVC"),
+    ]
+    assert [(p.location.row, p.location.column, p.is_error, p.message_en) for p in plan.problems] == [
+        (7, "", True, "duplicates row 7 of mau.xlsx"),
+        (8, "B", False, "'So Tu phap' read as 'Sở Tư pháp' (matched ignoring diacritics)"),
+        (8, "F", True, "'92,5': counts and amounts must be whole numbers"),
+        *[(10, "B", True, "the unit is missing")] * 4,
+    ]
+
+
+def test_the_answers_are_kept_for_a_catalogue_and_a_round(catalogue: Catalogue) -> None:
+    kept = Planner(ImportPlan(ROUND), catalogue)
+    assert Planner(ImportPlan(ROUND), catalogue).recurring is kept.recurring
+    assert Planner(ImportPlan("2023-02"), catalogue).recurring is not kept.recurring
+    renamed = catalogue.indicators["dvc.procedures"].model_copy(update={"name": "Số thủ tục"})
+    changed = Catalogue({**catalogue.indicators, "dvc.procedures": renamed}, catalogue.datasets, catalogue.units)
+    assert Planner(ImportPlan(ROUND), changed).recurring is not kept.recurring
+    changed.indicators.pop("dvc.procedures")  # changed in place: the answers are made again
+    assert Planner(ImportPlan(ROUND), changed).recurring.figures["dvc.procedures", None, None] is None
+
+
+def test_kept_answers_are_forgotten_rather_than_grow_without_end() -> None:
+    answers: Memo[int, int] = Memo(lambda n: n * 2)
+    for number in range(REMEMBERED + 10):
+        assert answers[number] == number * 2
+    assert len(answers) <= REMEMBERED

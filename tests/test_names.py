@@ -10,7 +10,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dxmonitor.catalogue.loading import Catalogue
-from dxmonitor.intake.names import NamedUnit, Resolution, UnitIndex, drop_titles, fold_diacritics, normalise
+from dxmonitor.intake.names import (
+    LABEL_LENGTH,
+    REMEMBERED,
+    NamedUnit,
+    Resolution,
+    UnitIndex,
+    drop_titles,
+    fold_diacritics,
+    folded,
+    normalise,
+)
 from dxmonitor.intake.planning import unit_index
 
 BASE_LETTERS = list("aăâbcdđeêghiklmnoôơpqrstuưvxy")
@@ -162,3 +172,25 @@ def test_resolve_never_fails_on_any_text(index: UnitIndex, text: str) -> None:
     resolution = index.resolve(text)
     assert resolution.how in ("exact", "diacritics", "unknown", "ambiguous")
     assert resolution.resolved == (resolution.how in ("exact", "diacritics"))
+
+
+def test_the_index_of_a_catalogue_is_built_once_and_again_when_its_units_change(catalogue: Catalogue) -> None:
+    kept = unit_index(catalogue)
+    assert unit_index(catalogue) is kept
+    other = Catalogue(catalogue.indicators, catalogue.datasets, dict(catalogue.units))
+    assert unit_index(other) is not kept
+    renamed = other.units["BP.DONG_PHU"].model_copy(update={"aliases": ["Đồng Phú Mới"]})
+    other.units["BP.DONG_PHU"] = renamed
+    assert unit_index(other).resolve("Đồng Phú Mới") == Resolution("BP.DONG_PHU", "exact")
+
+
+def test_an_index_forgets_its_spellings_rather_than_grow_without_end(index: UnitIndex) -> None:
+    for number in range(REMEMBERED + 10):
+        index.resolve(f"BP.DONG_PHU {number}")
+    assert len(index._seen) <= REMEMBERED
+    assert index.resolve("UBND H.Đồng Phú") == Resolution("BP.DONG_PHU", "exact")
+
+
+@given(st.text(max_size=20) | st.text(min_size=LABEL_LENGTH - 2, max_size=LABEL_LENGTH + 2))
+def test_a_label_is_folded_the_same_remembered_or_not(text: str) -> None:
+    assert folded(text) == folded(text) == fold_diacritics(normalise(text))

@@ -9,7 +9,7 @@ from functools import lru_cache
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.schema import Indicator
 from dxmonitor.intake.long_format import LongRecord, Origin
-from dxmonitor.intake.names import UnitIndex, fold_diacritics, normalise
+from dxmonitor.intake.names import UnitIndex, folded
 from dxmonitor.intake.numbers import NumberError, parse_number
 from dxmonitor.intake.plan import PlannedValue
 from dxmonitor.intake.windows import Window, WindowError, parse_window
@@ -32,7 +32,7 @@ MEASURES = {
 
 def folded_key(text: str) -> str:
     """ "Số in" → "so_in": how a measure or a category is matched, whatever the case and diacritics."""
-    return fold_diacritics(normalise(text)).replace(" ", "_")
+    return folded(text).replace(" ", "_")
 
 
 @lru_cache(maxsize=4096)

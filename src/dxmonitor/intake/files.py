@@ -5,19 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dxmonitor.intake.long_format import LongRecord, LongSheet, read_long_sheet
+from dxmonitor.intake.long_format import LongSheet, read_long_sheet
 from dxmonitor.intake.reading import ReadError, read_sheets
-from dxmonitor.intake.wide_format import read_wide_sheet
+from dxmonitor.intake.wide_format import WideTable, read_wide_sheet
 from dxmonitor.problems import Location, Problem, error
 
 
 @dataclass
 class SubmissionFile:
-    """A file's sheets in order, as a template's figures or a long table (rows still to be read, once), and the
+    """A file's sheets in order, as a template's table or a long table (rows still to be read, once), and the
     file's own problems."""
 
     name: str
-    parts: list[list[LongRecord] | LongSheet] = field(default_factory=list)
+    parts: list[WideTable | LongSheet] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     def unreadable(self, exc: ReadError) -> None:
@@ -49,7 +49,7 @@ def read_file(path: Path, round_code: str) -> SubmissionFile:
                             f"the template is for round {wide.round_code}, not {round_code}",
                         )
                     )
-                found.parts.append(wide.records)
+                found.parts.append(wide.table)
                 found.problems += wide.problems
                 continue
             long = read_long_sheet(sheet)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dxmonitor.intake.names import fold_diacritics, normalise
+from dxmonitor.intake.names import folded
 from dxmonitor.intake.reading import Sheet
 from dxmonitor.problems import Location
 
@@ -19,6 +19,10 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "measure": ("dai_luong", "measure"),
 }
 FIELDS = tuple(FIELD_NAMES)
+FIELD_OF: dict[str, str] = {}  # a header's folded name → its field
+for _field, _names in FIELD_NAMES.items():
+    for _name in _names:
+        FIELD_OF.setdefault(_name, _field)
 REQUIRED = ("unit", "indicator", "value")
 HEADER_SEARCH_ROWS = 20
 
@@ -110,8 +114,7 @@ def is_blank(cells: list[object]) -> bool:
 def _field_of(header: object) -> str | None:
     if header is None:
         return None
-    key = fold_diacritics(normalise(str(header))).replace(" ", "_")
-    return next((f for f, names in FIELD_NAMES.items() if key in names), None)
+    return FIELD_OF.get(folded(str(header)).replace(" ", "_"))
 
 
 def cell_text(cell: object) -> str:

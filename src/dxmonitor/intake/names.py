@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 # "hoà"/"hòa", "thuỷ"/"thủy": both tone placements are in use; read them alike (tone on the first vowel).
@@ -15,6 +16,8 @@ _TITLES = re.compile(
 )
 _SPACE = re.compile(r"\s+")
 _SPACE_AFTER_DOT = re.compile(r"\.\s*")
+LABEL_LENGTH = 400  # labels longer than this are folded afresh each time: a cache of them could grow large
+REMEMBERED = 4096  # spellings an index remembers: it lives as long as its catalogue, uploads are without end
 
 
 def _tone_first(match: re.Match[str]) -> str:
@@ -47,6 +50,18 @@ def fold_diacritics(key: str) -> str:
     """Remove diacritics (đ→d) for the forgiving second pass."""
     decomposed = unicodedata.normalize("NFD", key.replace("đ", "d"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def folded(text: str) -> str:
+    """`normalise`, then `fold_diacritics`: how headers, labels and measures are matched.
+
+    Remembered for labels of usual length: every upload of a template repeats the same headings and instructions."""
+    return _folded(text) if len(text) <= LABEL_LENGTH else fold_diacritics(normalise(text))
+
+
+@lru_cache(maxsize=REMEMBERED)
+def _folded(text: str) -> str:
+    return fold_diacritics(normalise(text))
 
 
 def keys_of(name: str) -> set[str]:
@@ -95,6 +110,8 @@ class UnitIndex:
         """Resolve one name; remembered, since a file repeats the same few hundred spellings."""
         found = self._seen.get(text)
         if found is None:
+            if len(self._seen) >= REMEMBERED:
+                self._seen.clear()
             found = self._seen[text] = self._resolve(text)
         return found
 

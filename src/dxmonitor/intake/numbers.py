@@ -13,7 +13,6 @@ BLANKS = {"", "-", "–", "—", "x", "X", "n/a", "N/A"}
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
 _SHAPE = re.compile(r"^\d[\d.,]*$")
 _DOT_GROUPS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3}){2,}")  # "1.903.389": thousands, whatever the kind
-_ONE_SEPARATOR = re.compile(r"([0-9]+)(?:([.,])([0-9]+))?(%?)")  # "1767", "92,36%", "92.36", "1.767"
 
 
 class NumberError(ValueError):
@@ -143,16 +142,22 @@ def quick_number(raw: object, kind: Kind) -> Decimal | None:
         return None
     if text.isdigit():
         return Decimal(text)
-    if _DOT_GROUPS.fullmatch(text):
-        return Decimal(text.replace(".", ""))
-    match = _ONE_SEPARATOR.fullmatch(text)
-    if match is None:
+    if text.count(".") > 1:
+        return Decimal(text.replace(".", "")) if _DOT_GROUPS.fullmatch(text) else None
+    # one separator at most ("1767", "92,36%", "92.36", "1.767"), read without a pattern: files are full of them
+    percent = text.endswith("%")
+    if percent:
+        if kind != "percent":
+            return None
+        text = text[:-1]
+    separator = "." if "." in text else ","
+    whole, found, fraction = text.partition(separator)
+    if not whole.isdigit():
         return None
-    whole, separator, fraction, percent = match.groups()
-    if percent and kind != "percent":
-        return None
-    if not separator:
+    if not found:
         return Decimal(whole)
+    if not fraction.isdigit():
+        return None
     if len(fraction) == 3 and len(whole) <= 3:  # thousands or decimals: only when both conventions agree
         if (separator == ",") != (kind == "percent"):
             return None

@@ -12,11 +12,13 @@ from pathlib import Path
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.intake.checks import plan_record
 from dxmonitor.intake.files import SubmissionFile, read_file
+from dxmonitor.intake.kept import recurring_for, unit_index
 from dxmonitor.intake.long_format import FIELDS, LongRecord, LongSheet, Origin, cell_text, is_blank
-from dxmonitor.intake.names import NamedUnit, UnitIndex
+from dxmonitor.intake.names import UnitIndex
 from dxmonitor.intake.plan import ImportPlan, PlannedValue, ValueKey
 from dxmonitor.intake.reading import ReadError
 from dxmonitor.intake.recurring import Recurring
+from dxmonitor.intake.wide_format import WideTable
 from dxmonitor.intake.windows import Window
 from dxmonitor.problems import Location, Problem, error
 
@@ -43,20 +45,18 @@ def round_end(round_code: str) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def unit_index(catalogue: Catalogue) -> UnitIndex:
-    return UnitIndex(NamedUnit(u.code, u.name, (u.name, u.short_name, *u.aliases)) for u in catalogue.units.values())
-
-
 class Planner:
     """Plans rows into `plan` one at a time: each row's value or its problems; a key planned twice is an error."""
 
     def __init__(self, plan: ImportPlan, catalogue: Catalogue, index: UnitIndex | None = None):
         self.plan = plan
         self.catalogue = catalogue
-        self.index = index or unit_index(catalogue)
         self.default_window = Window(round_end(plan.round_code))
         self.seen: dict[ValueKey, PlannedValue] = {}
-        self.recurring = Recurring(catalogue, self.index, self.default_window)
+        if index is None:  # the catalogue's own: kept from one plan to the next, with its answers
+            self.index, self.recurring = recurring_for(catalogue, self.default_window)
+        else:
+            self.index, self.recurring = index, Recurring(catalogue, index, self.default_window)
 
     def add(self, record: LongRecord, origin: Origin | None = None) -> None:
         """Plan one row with every check."""
@@ -120,6 +120,38 @@ class Planner:
                 values.append(planned)
         return rows
 
+    def add_template(self, table: WideTable) -> None:
+        """Plan every figure of a template.
+
+        Its codes and its as-of day are resolved once for the whole table, a row's unit once for the row; a figure
+        whose unit, code, number and day are all found in `recurring` is planned from those answers, any other takes
+        the full checks of `add`, as a long row does in `add_sheet`."""
+        recurring, seen, values = self.recurring, self.seen, self.plan.values
+        columns = [(recurring.figures[c.indicator, c.category, None], table.origin(c)) for c in table.columns]
+        window = recurring.windows[table.as_of]
+        for row in table.rows:
+            number, unit_text, note, filled = row
+            unit = recurring.units[unit_text]
+            if unit is None or window is None or not unit.valid_on(window.end):
+                for place, cell in filled:
+                    self.add(table.record(row, place, cell))
+                continue
+            code, window_key = unit.code, window.key
+            for place, cell in filled:
+                figure, origin = columns[place]
+                value = None if figure is None else figure.number(cell)
+                if value is None:
+                    self.add(table.record(row, place, cell))
+                    continue
+                assert figure is not None
+                indicator, category, measure = figure.indicator, figure.category, figure.measure
+                key = (indicator, code, category, window_key, measure)
+                planned = PlannedValue(indicator, code, category, window_key, value, measure, note, origin, number)
+                if seen.setdefault(key, planned) is planned:
+                    values.append(planned)
+                else:
+                    self._keep(planned, key, origin.location(number))
+
     def mark(self) -> tuple[int, int]:
         return len(self.plan.values), len(self.plan.problems)
 
@@ -143,8 +175,7 @@ def plan_file(found: SubmissionFile, planner: Planner | None) -> list[Problem]:
                 continue
             rows += len(part)
             if planner:
-                for record in part:
-                    planner.add(record)
+                planner.add_template(part)
     except ReadError as exc:  # a sheet damaged halfway: the file gives that problem alone, as if unreadable at once
         if planner:
             planner.undo(mark)

@@ -16,13 +16,14 @@ from typing import Generic, TypeVar
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.intake.checks import LARGEST, MAX_DECIMALS, MEASURES, category_code, folded_key
 from dxmonitor.intake.long_format import cell_text
-from dxmonitor.intake.names import UnitIndex
+from dxmonitor.intake.names import REMEMBERED, UnitIndex
 from dxmonitor.intake.numbers import Kind, quick_number
 from dxmonitor.intake.windows import Window, WindowError, parse_window
 
 K = TypeVar("K")
 V = TypeVar("V")
 SMALLEST_STEP = Decimal(1).scaleb(-MAX_DECIMALS)
+LARGEST_FLOAT = float(LARGEST)  # 10**17 is a float exactly
 
 
 class Memo(dict[K, V], Generic[K, V]):
@@ -33,6 +34,8 @@ class Memo(dict[K, V], Generic[K, V]):
         self.compute = compute
 
     def __missing__(self, key: K) -> V:
+        if len(self) >= REMEMBERED:  # kept from one upload to the next: its keys are cells as people write them
+            self.clear()
         value = self[key] = self.compute(key)
         return value
 
@@ -60,6 +63,8 @@ class Figure:
 
     def number(self, cell: object) -> Decimal | None:
         """The cell's number when it is written a usual way and raises none of the checks of `plan_record`."""
+        if type(cell) is float:
+            return self._number_cell(cell)
         value = quick_number(cell, self.kind)
         if value is None or not -LARGEST < value < LARGEST:
             return None
@@ -69,6 +74,22 @@ class Figure:
             return None
         return value
 
+    def _number_cell(self, cell: float) -> Decimal | None:
+        """`number` of a spreadsheet's number cell, checked on the float before it becomes a Decimal.
+
+        Its Decimal is the shortest text that reads back as the float (as `parse_number` makes it), so it compares
+        with 0, 100 and LARGEST (floats exactly) as the float does, and has the decimals of that text."""
+        if not -LARGEST_FLOAT < cell < LARGEST_FLOAT:  # also NaN
+            return None
+        if (self.at_least_zero and cell < 0) or (self.at_most_100 and cell > 100):
+            return None
+        if self.kind != "percent":
+            return Decimal(str(cell)) if cell.is_integer() else None
+        text = str(cell)
+        if "e" in text or len(text) - text.index(".") - 1 > MAX_DECIMALS:
+            return None  # written with an exponent, or with too many decimals: left to the full checks
+        return Decimal(text)
+
 
 @dataclass(frozen=True, slots=True)
 class KnownWindow:
@@ -77,7 +98,8 @@ class KnownWindow:
 
 
 class Recurring:
-    """The answers for one plan: keys are cells as read (text or None; anything else is left to the full checks)."""
+    """The answers for a catalogue and a round: keys are cells as read (text or None; anything else is left to the
+    full checks). They depend on nothing else, and are kept from one plan to the next (`kept.recurring_for`)."""
 
     def __init__(self, catalogue: Catalogue, index: UnitIndex, default_window: Window):
         self.catalogue = catalogue

@@ -6,10 +6,11 @@ so that its columns are read by code whatever the headers say; the round and the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dxmonitor.intake.long_format import LongRecord, cell_text
-from dxmonitor.intake.names import fold_diacritics, normalise
+from dxmonitor.intake.long_format import LongRecord, Origin, cell_text
+from dxmonitor.intake.names import folded
 from dxmonitor.intake.reading import HEAD_ROWS, Sheet
 from dxmonitor.intake.windows import WindowError, parse_window
 from dxmonitor.problems import Location, Problem, error
@@ -18,19 +19,77 @@ CODES_MARK = "#codes"
 UNIT_CODE, UNIT_NAME, NOTE = "unit_code", "unit_name", "note"
 ROUND_LABELS = {"ky bao cao", "round"}
 AS_OF_LABELS = {"ngay so lieu", "as of", "as_of"}
+LABELS = ROUND_LABELS | AS_OF_LABELS
 SEARCH_ROWS = HEAD_ROWS
+
+
+@dataclass(frozen=True, slots=True)
+class WideColumn:
+    """A figure's column: where it is, and the indicator and category its code names."""
+
+    index: int
+    label: str
+    indicator: str
+    category: str
+
+
+WideRow = tuple[int, str, str, list[tuple[int, object]]]  # row number, unit, note, (position in columns, cell) filled
+
+
+@dataclass
+class WideTable:
+    """A template's figures, cells still as written: the filled cells of each unit's row, under their columns."""
+
+    file: str
+    sheet: str
+    unit_column: str  # the label of the first unit column, for messages
+    as_of: object  # None when missing, or wrong (said once, at the cell)
+    as_of_column: str
+    columns: list[WideColumn]
+    rows: list[WideRow]
+
+    def __len__(self) -> int:
+        return sum(len(filled) for *_, filled in self.rows)
+
+    def origin(self, column: WideColumn) -> Origin:
+        """Where the figures of one column come from: the column of each field, as messages name it."""
+        label = column.label
+        fields = ("unit", self.unit_column), ("indicator", label), ("value", label), ("category", label)
+        return Origin(self.file, self.sheet, (*fields, ("as_of", self.as_of_column), ("note", "")))
+
+    def record(self, row: WideRow, position: int, cell: object) -> LongRecord:
+        """One figure as a long row, for the full checks."""
+        number, unit, note, _ = row
+        column = self.columns[position]
+        return LongRecord(
+            location=Location(file=self.file, sheet=self.sheet, row=number),
+            columns=dict(self.origin(column).columns),
+            unit=unit,
+            indicator=column.indicator,
+            value=cell,
+            category=column.category,
+            as_of=self.as_of,
+            note=note,
+            measure="",
+        )
+
+    def records(self) -> Iterator[LongRecord]:
+        """Every figure, in the order of the sheet, as a long row."""
+        for row in self.rows:
+            for position, cell in row[3]:
+                yield self.record(row, position, cell)
 
 
 @dataclass
 class WideSheet:
-    records: list[LongRecord]
+    table: WideTable
     round_code: str
     round_location: Location
     problems: list[Problem]
 
 
 def _label(cell: object) -> str:
-    return fold_diacritics(normalise(cell_text(cell))).rstrip(":")
+    return folded(cell_text(cell)).rstrip(":")
 
 
 def _metadata(sheet: Sheet, until: int) -> tuple[str, object, Location, Location]:
@@ -39,8 +98,10 @@ def _metadata(sheet: Sheet, until: int) -> tuple[str, object, Location, Location
     as_of_at = where
     for number, cells in sheet.head[:until]:
         for i, cell in enumerate(cells):
+            if cell is None or cell == "":
+                continue
             label = _label(cell)
-            if label not in ROUND_LABELS | AS_OF_LABELS:
+            if label not in LABELS:
                 continue
             at = next((j for j in range(i + 1, len(cells)) if cell_text(cells[j])), None)
             value = cells[at] if at is not None else None
@@ -75,35 +136,34 @@ def read_wide_sheet(sheet: Sheet) -> WideSheet | None:
         as_of = None
     unit_columns = [i for i, c in enumerate(codes) if c in (UNIT_CODE, UNIT_NAME)]
     note_column = codes.index(NOTE) if NOTE in codes else None
-    figure_columns = [(i, c) for i, c in enumerate(codes) if i and c and c not in (UNIT_CODE, UNIT_NAME, NOTE)]
-    records = []
+    columns = [
+        WideColumn(i, sheet.column_label(i), *_split(code))
+        for i, code in enumerate(codes)
+        if i and code and code not in (UNIT_CODE, UNIT_NAME, NOTE)
+    ]
+    rows: list[WideRow] = []
     for number, cells in sheet.rows_after(position):
-        unit = next((cell_text(cells[i]) for i in unit_columns if i < len(cells) and cell_text(cells[i])), "")
-        filled = [(i, code) for i, code in figure_columns if i < len(cells) and cell_text(cells[i])]
+        width = len(cells)
+        filled = []
+        for place, column in enumerate(columns):
+            cell = cells[column.index] if column.index < width else None
+            if cell is not None and (cell.__class__ is float or cell.__class__ is int or cell_text(cell)):
+                filled.append((place, cell))  # a number is never blank: only other cells need their text
         if not filled:
             continue  # blank rows, and units that report nothing this round
-        note = cell_text(cells[note_column]) if note_column is not None and note_column < len(cells) else ""
-        unit_column = sheet.column_label(unit_columns[0]) if unit_columns else ""
-        for i, code in filled:
-            indicator, _, category = code.partition("|")
-            records.append(
-                LongRecord(
-                    location=Location(file=sheet.file, sheet=sheet.name, row=number),
-                    columns={
-                        "unit": unit_column,
-                        "indicator": sheet.column_label(i),
-                        "value": sheet.column_label(i),
-                        "category": sheet.column_label(i),
-                        "as_of": as_of_at.column,
-                        "note": "",
-                    },
-                    unit=unit,
-                    indicator=indicator,
-                    value=cells[i],
-                    category=category,
-                    as_of=as_of,
-                    note=note,
-                    measure="",
-                )
-            )
-    return WideSheet(records, round_code, round_at, problems)
+        unit = ""
+        for i in unit_columns:
+            unit = cell_text(cells[i]) if i < width else ""
+            if unit:
+                break
+        note = cell_text(cells[note_column]) if note_column is not None and note_column < width else ""
+        rows.append((number, unit, note, filled))
+    unit_column = sheet.column_label(unit_columns[0]) if unit_columns else ""
+    table = WideTable(sheet.file, sheet.name, unit_column, as_of, as_of_at.column, columns, rows)
+    return WideSheet(table, round_code, round_at, problems)
+
+
+def _split(code: str) -> tuple[str, str]:
+    """ "portal.posts|channel=zalo" → the indicator and the category."""
+    indicator, _, category = code.partition("|")
+    return indicator, category
