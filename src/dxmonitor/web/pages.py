@@ -120,7 +120,15 @@ class Computed:
     data: Data
     drawings: Data = field(default_factory=dict)
     round_code: str = ""
-    table: tables.UnitTable | None = None  # the table inside `data`, typed, for pages that sort it
+
+
+@dataclass(frozen=True)
+class TablePage:
+    """A page around one table of units: its data beside the table (the view filters and sorts the rows)."""
+
+    data: Data
+    table: tables.UnitTable
+    drawings: Data = field(default_factory=dict)
 
 
 def dashboard_page(code: str, reader: Reader) -> Computed | None:
@@ -206,7 +214,7 @@ def datasets(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     return respond(request, fmt, "web/datasets.html", data)
 
 
-def dataset_page(code: str, round_code: str, reader: Reader) -> Computed:
+def dataset_page(code: str, round_code: str, reader: Reader) -> TablePage:
     """A dataset's whole table in a round, before the view filters and sorts its rows."""
     history = History.load(around=round_code)
     ds = history.catalogue.datasets[code]
@@ -217,9 +225,8 @@ def dataset_page(code: str, round_code: str, reader: Reader) -> Computed:
         "round": round_data(round_, history.baseline_of(round_)),
         "rounds": rounds_menu(history),
         "scope": reader.as_data(),
-        **table,
     }
-    return Computed(data, round_code=round_.code, table=table)
+    return TablePage(data, table)
 
 
 @member_required
@@ -233,10 +240,9 @@ def dataset(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResp
     round_code = request.GET.get("round", "")
     page = kept(page_key("dataset", reader.principal, code, round_code), lambda: dataset_page(code, round_code, reader))
     table = page.table
-    assert table is not None  # dataset_page always gives one
     query, sort = request.GET.get("q", "").strip(), request.GET.get("sort", "")
     rows = tables.sort_rows(tables.filter_rows(table["rows"], query), table["columns"], sort)
-    data: Data = {**page.data, "query": query, "sort": sort, "rows": rows}
+    data: Data = {**page.data, "query": query, "sort": sort, **table, "rows": rows}
     return respond(request, fmt, "web/dataset.html", data, **table_page(request, {**table, "rows": rows}, sort))
 
 
@@ -309,7 +315,7 @@ def indicators(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     return respond(request, fmt, "web/indicators.html", data)
 
 
-def indicator_page(code: str, round_code: str, reader: Reader) -> Computed:
+def indicator_page(code: str, round_code: str, reader: Reader) -> TablePage:
     """An indicator's definition, every unit's figure in a round, its chart by unit and the trend of its total."""
     history = History.load(around=round_code)
     round_ = chosen_round(history, round_code)
@@ -323,14 +329,13 @@ def indicator_page(code: str, round_code: str, reader: Reader) -> Computed:
         "round": round_data(round_, history.baseline_of(round_)),
         "rounds": rounds_menu(history),
         "scope": reader.as_data(),
-        **table,
     }
     title = _("Tổng toàn tỉnh qua các kỳ") if reader.everything else _("Số liệu của đơn vị qua các kỳ")
     drawings: Data = {
         "chart": by_unit(ctx, code, [r["unit"] for r in table["rows"]]),
         "trend": trend_of(history, history.trend_rounds(round_), [code], reader, title),
     }
-    return Computed(data, drawings, round_.code, table)
+    return TablePage(data, table, drawings)
 
 
 @member_required
@@ -343,7 +348,7 @@ def indicator(request: HttpRequest, code: str, fmt: str | None = None) -> HttpRe
     round_code = request.GET.get("round", "")
     key = page_key("indicator", reader.principal, code, round_code)
     page = kept(key, lambda: indicator_page(code, round_code, reader))
+    data: Data = {**page.data, **page.table}
     if wants_json(request, fmt):
-        return as_json(page.data)
-    assert page.table is not None  # indicator_page always gives one
-    return respond(request, fmt, "web/indicator.html", page.data, **page.drawings, **table_page(request, page.table))
+        return as_json(data)
+    return respond(request, fmt, "web/indicator.html", data, **page.drawings, **table_page(request, page.table))
