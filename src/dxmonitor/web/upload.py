@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy
 
 from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue.current import get_catalogue
+from dxmonitor.intake.locks import Busy
 from dxmonitor.intake.models import Source
-from dxmonitor.intake.planning import ROUND_CODE, ImportPlan
-from dxmonitor.intake.service import prepare
-from dxmonitor.intake.store import apply_plan, compare
+from dxmonitor.intake.planning import ROUND_CODE
+from dxmonitor.intake.service import Writer, WriteResult, read_files, write
 from dxmonitor.web.access import member_required
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -74,8 +74,11 @@ def _stage(files: list[UploadedFile[bytes]]) -> str:
     return ticket
 
 
-def _plan(ticket: str, round_code: str, writer: Principal) -> ImportPlan:
-    return prepare(sorted((_staging() / ticket).iterdir()), round_code, get_catalogue(), writer.can_write)
+def _check(ticket: str, round_code: str, writer: Principal, *, dry_run: bool) -> WriteResult:
+    """The staged files through the write path: checked and compared (`dry_run`), or written."""
+    catalogue = get_catalogue()
+    plan = read_files(sorted((_staging() / ticket).iterdir()), round_code, catalogue)
+    return write(plan, catalogue, Writer(writer, Source.FILE), dry_run=dry_run)
 
 
 @member_required
@@ -85,26 +88,32 @@ def upload(request: HttpRequest) -> HttpResponse:
     if principal.role is Role.VIEWER:
         raise PermissionDenied(_("Thành viên Ban Chỉ đạo chỉ được xem số liệu."))
     pending = request.session.get("upload")
-    if request.method == "POST" and request.POST.get("confirm") and pending:
-        plan = _plan(pending["ticket"], pending["round"], principal)  # checked again: figures may have moved
-        del request.session["upload"]
-        if plan.ok:
-            summary = apply_plan(plan, user=principal.name, source=Source.FORM)
-            shutil.rmtree(_staging() / pending["ticket"], ignore_errors=True)
-            messages.success(
-                request, _("Đã nhập kỳ %(round)s: %(summary)s") % {"round": plan.round_code, "summary": summary.line()}
-            )
-            return redirect("upload")
-        return render(request, "web/upload.html", {"form": UploadForm(), "plan": plan})
-    form = UploadForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        ticket = _stage(form.cleaned_data["uploads"])
-        plan = _plan(ticket, form.cleaned_data["round"], principal)
-        context["plan"] = plan
-        if plan.ok:
-            request.session["upload"] = {"ticket": ticket, "round": plan.round_code}
-            context["summary"] = compare(plan)
-        else:
-            shutil.rmtree(_staging() / ticket, ignore_errors=True)
-    return render(request, "web/upload.html", context)
+    try:
+        if request.method == "POST" and request.POST.get("confirm") and pending:
+            # checked again as it is written: figures, locks and rules may have moved since the preview
+            result = _check(pending["ticket"], pending["round"], principal, dry_run=False)
+            del request.session["upload"]
+            if result.summary is not None:
+                shutil.rmtree(_staging() / pending["ticket"], ignore_errors=True)
+                messages.success(
+                    request,
+                    _("Đã nhập kỳ %(round)s: %(summary)s")
+                    % {"round": result.plan.round_code, "summary": result.summary.line()},
+                )
+                return redirect("upload")
+            return render(request, "web/upload.html", {"form": UploadForm(), "plan": result.plan})
+        form = UploadForm(request.POST or None, request.FILES or None)
+        context: dict[str, object] = {"form": form}
+        if request.method == "POST" and form.is_valid():
+            ticket = _stage(form.cleaned_data["uploads"])
+            result = _check(ticket, form.cleaned_data["round"], principal, dry_run=True)
+            context["plan"] = result.plan
+            if result.summary is not None:
+                request.session["upload"] = {"ticket": ticket, "round": result.plan.round_code}
+                context["summary"] = result.summary
+            else:
+                shutil.rmtree(_staging() / ticket, ignore_errors=True)
+        return render(request, "web/upload.html", context)
+    except Busy as exc:
+        messages.error(request, f"{exc.vi} / {exc.en}")
+        return render(request, "web/upload.html", {"form": UploadForm()}, status=409)
