@@ -6,8 +6,11 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
+
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Round
+from dxmonitor.intake.limits import Limits
 from dxmonitor.intake.planning import ImportPlan, plan_files, restrict_to
 from dxmonitor.intake.queries import round_facts
 from dxmonitor.intake.submissions import check_locks
@@ -43,8 +46,22 @@ def guard(plan: ImportPlan, catalogue: Catalogue, can_write: Callable[[str], boo
     return plan
 
 
+def current_limits() -> Limits:
+    """The reading limits as the settings (the environment) give them."""
+    given = settings.INTAKE_LIMITS
+    return Limits(
+        file_bytes=int(given["file_bytes"]),
+        unpacked_bytes=int(given["unpacked_bytes"]),
+        sheets=int(given["sheets"]),
+        rows=int(given["rows"]),
+        cells=int(given["cells"]),
+        errors_shown=int(given["errors_shown"]),
+        seconds=float(given["seconds"]),
+    )
+
+
 def prepare(
     paths: Iterable[Path], round_code: str, catalogue: Catalogue, can_write: Callable[[str], bool] | None = None
 ) -> ImportPlan:
     """A checked plan for the files: format, names, numbers, then `guard`."""
-    return guard(plan_files(paths, round_code, catalogue), catalogue, can_write)
+    return guard(plan_files(paths, round_code, catalogue, current_limits()), catalogue, can_write)
