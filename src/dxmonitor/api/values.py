@@ -15,7 +15,9 @@ from dxmonitor.api.schemas import MAX_ITEMS, ChangeOut, ValueIn, ValueOut, Write
 from dxmonitor.api.submission import item_changes, plan_submission
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.loading import Catalogue
+from dxmonitor.intake.limits import head, number_en, number_vi
 from dxmonitor.intake.models import Source, ValueChange
+from dxmonitor.intake.service import current_limits
 from dxmonitor.intake.store import apply_plan, compare
 from dxmonitor.reports.export import export_rows
 from dxmonitor.reports.generate import round_context
@@ -120,13 +122,17 @@ def write_values(
     warnings = [problem_out(p) for p in plan.warnings]
     if not plan.ok:
         count = len(plan.errors)
+        limit = current_limits().errors_shown
+        errors, more = head(plan.errors, limit)
+        listed_vi = f"; liệt kê {number_vi(limit)} lỗi đầu, còn {number_vi(more)} lỗi khác" if more else ""
+        listed_en = f"; the first {number_en(limit)} are listed, and {number_en(more)} more" if more else ""
         raise ApiError(
             403 if outside else 422,
             "forbidden" if outside else "invalid_input",
-            f"Không ghi gì: {count} lỗi",
-            f"Nothing written: {count} error(s)",
-            [problem_out(p) for p in plan.errors],
-            warnings,
+            f"Không ghi gì: {count} lỗi{listed_vi}",
+            f"Nothing written: {count} error(s){listed_en}",
+            [problem_out(p) for p in errors],
+            head(warnings, limit)[0],
         )
     summary = compare(plan) if dry_run else apply_plan(plan, user=principal.name, source=Source.API)
     return WriteOut(

@@ -1,4 +1,7 @@
-"""Upload a unit's files from the browser: the same checks as `dxmonitor import`, within the user's units."""
+"""Upload a unit's files from the browser: the same checks as `dxmonitor import`, within the user's units.
+
+The page lists at most `errors_shown` problems and changes of each kind, with the count of the rest; files checked
+but never confirmed are deleted once older than `UPLOAD_KEEP_HOURS`, whenever new ones are staged."""
 
 from __future__ import annotations
 
@@ -18,13 +21,14 @@ from django.utils.translation import gettext_lazy
 
 from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue.current import get_catalogue
+from dxmonitor.intake.limits import head, mebibytes
 from dxmonitor.intake.models import Source
 from dxmonitor.intake.planning import ROUND_CODE, ImportPlan
-from dxmonitor.intake.service import prepare
-from dxmonitor.intake.store import apply_plan, compare
+from dxmonitor.intake.service import current_limits, prepare
+from dxmonitor.intake.staging import remove_stale
+from dxmonitor.intake.store import ImportSummary, apply_plan, compare
 from dxmonitor.web.access import member_required
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
 
 
@@ -53,8 +57,12 @@ class UploadForm(forms.Form):
         for f in files:
             if not (f.name or "").lower().endswith(SUFFIXES):
                 raise forms.ValidationError(_("Tệp %(name)s không phải CSV hoặc Excel.") % {"name": f.name})
-            if (f.size or 0) > MAX_UPLOAD_BYTES:
-                raise forms.ValidationError(_("Tệp %(name)s lớn hơn 20 MB.") % {"name": f.name})
+            limit = current_limits().file_bytes
+            if (f.size or 0) > limit:
+                raise forms.ValidationError(
+                    _("Tệp %(name)s lớn hơn %(limit)s (DXMONITOR_MAX_FILE_MB).")
+                    % {"name": f.name, "limit": mebibytes(limit)}
+                )
         return files
 
 
@@ -63,7 +71,9 @@ def _staging() -> Path:
 
 
 def _stage(files: list[UploadedFile[bytes]]) -> str:
-    """Keep the checked files until the user confirms; the session holds only their folder's name."""
+    """Keep the checked files until the user confirms; the session holds only their folder's name. Stale tickets
+    (checked, never confirmed) go first."""
+    remove_stale(_staging(), settings.UPLOAD_KEEP_HOURS)
     ticket = uuid.uuid4().hex
     folder = _staging() / ticket
     folder.mkdir(parents=True)
@@ -76,6 +86,25 @@ def _stage(files: list[UploadedFile[bytes]]) -> str:
 
 def _plan(ticket: str, round_code: str, writer: Principal) -> ImportPlan:
     return prepare(sorted((_staging() / ticket).iterdir()), round_code, get_catalogue(), writer.can_write)
+
+
+def bounded(plan: ImportPlan, summary: ImportSummary | None = None) -> dict[str, object]:
+    """The plan's problems and the changes it would make, each list cut to its first `errors_shown`, with the
+    number left out: a file of 16,000 unknown names gives a page of 200 of them, not of 16,000."""
+    limit = current_limits().errors_shown
+    errors, errors_more = head(plan.errors, limit)
+    warnings, warnings_more = head(plan.warnings, limit)
+    context: dict[str, object] = {
+        "plan": plan,
+        "errors": errors,
+        "errors_more": errors_more,
+        "warnings": warnings,
+        "warnings_more": warnings_more,
+    }
+    if summary is not None:
+        changed, changed_more = head(summary.changed, limit)
+        context |= {"summary": summary, "changed": changed, "changed_more": changed_more}
+    return context
 
 
 @member_required
@@ -95,16 +124,16 @@ def upload(request: HttpRequest) -> HttpResponse:
                 request, _("Đã nhập kỳ %(round)s: %(summary)s") % {"round": plan.round_code, "summary": summary.line()}
             )
             return redirect("upload")
-        return render(request, "web/upload.html", {"form": UploadForm(), "plan": plan})
+        return render(request, "web/upload.html", {"form": UploadForm(), **bounded(plan)})
     form = UploadForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
         ticket = _stage(form.cleaned_data["uploads"])
         plan = _plan(ticket, form.cleaned_data["round"], principal)
-        context["plan"] = plan
         if plan.ok:
             request.session["upload"] = {"ticket": ticket, "round": plan.round_code}
-            context["summary"] = compare(plan)
+            context |= bounded(plan, compare(plan))
         else:
+            context |= bounded(plan)
             shutil.rmtree(_staging() / ticket, ignore_errors=True)
     return render(request, "web/upload.html", context)
