@@ -72,7 +72,8 @@ def number_en(n: int) -> str:
 
 
 def mebibytes(n: int) -> str:
-    return f"{n / MIB:.0f} MB" if n >= MIB else f"{n / MIB:.2f} MB"
+    """ "50 MB", "1.5 MB", "0.02 MB": at most two decimals, none that say nothing."""
+    return f"{n / MIB:.2f}".rstrip("0").rstrip(".") + " MB"
 
 
 class Deadline:

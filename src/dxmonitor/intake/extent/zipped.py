@@ -47,7 +47,7 @@ class Unpacker:
         """The part's real content: read to the end of its compressed stream, not to the size the directory claims
         (calamine reads it that way), and never past what is left of the limit."""
         probe = copy.copy(info)
-        probe.file_size = self.left + 1
+        probe.file_size = self.left + 2  # beyond what is read: zipfile checks the CRC only at the stream's real end
         try:
             with self.archive.open(probe) as part:
                 data = part.read(self.left + 1)
