@@ -380,8 +380,16 @@ def plain_xls(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("xls")
     source = write_xlsx(folder / "goc.xlsx", [])
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{folder}/lo", "--headless", "--convert-to", "xls"]
-        + ["--outdir", str(folder), str(source)],
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{folder}/lo",
+            "--headless",
+            "--convert-to",
+            "xls",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
         check=True,
         capture_output=True,
         timeout=180,
