@@ -237,6 +237,16 @@ def test_a_cell_without_a_reference_is_placed_as_calamine_places_it(tmp_path: Pa
     assert faults(path, Limits(), catalogue) == [(path.name, "Số liệu", reach_message(300_002, 1, "A300002", Limits()))]
 
 
+def test_a_sheet_written_in_utf16_is_measured_as_well(tmp_path: Path, catalogue: Catalogue) -> None:
+    def utf16(xml: bytes) -> bytes:
+        return without_dimension(xml).decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+
+    path = rewrite_sheets(write_xlsx(tmp_path / "utf16.xlsx", [(MAX_ROW, MAX_COLUMN)]), utf16)
+    assert faults(path, Limits(), catalogue) == [
+        (path.name, "Số liệu", reach_message(MAX_ROW, MAX_COLUMN, "XFD1048576", Limits()))
+    ]
+
+
 def test_an_empty_far_cell_is_no_reason_to_refuse(tmp_path: Path, catalogue: Catalogue) -> None:
     """calamine keeps only cells with content: a formatted empty cell at XFD1048576 costs nothing."""
 

@@ -20,7 +20,7 @@ class Limits:
     """The bounds of one file's reading; each is set by the environment variable named in `SETTINGS`."""
 
     file_bytes: int = 50 * MIB  # the file as uploaded
-    unpacked_bytes: int = 500 * MIB  # an XLSX or ODS workbook's parts once unzipped
+    unpacked_bytes: int = 200 * MIB  # an XLSX or ODS workbook's parts once unzipped (the measure holds one at a time)
     sheets: int = 50  # sheets in a workbook
     rows: int = 200_000  # the last row of a sheet (declared or reached by a cell), the rows of a CSV file
     cells: int = 4_000_000  # rows × columns of a sheet's extent, from A1 to its farthest cell

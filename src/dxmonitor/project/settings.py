@@ -165,7 +165,7 @@ REPORT_ISSUER = {
 # How far reading one submission file may go (intake/limits.py): past a limit the file is refused at once, saying which.
 INTAKE_LIMITS = {
     "file_bytes": int(float(os.environ.get("DXMONITOR_MAX_FILE_MB", "50")) * 1024 * 1024),
-    "unpacked_bytes": int(float(os.environ.get("DXMONITOR_MAX_UNPACKED_MB", "500")) * 1024 * 1024),
+    "unpacked_bytes": int(float(os.environ.get("DXMONITOR_MAX_UNPACKED_MB", "200")) * 1024 * 1024),
     "sheets": int(os.environ.get("DXMONITOR_MAX_SHEETS", "50")),
     "rows": int(os.environ.get("DXMONITOR_MAX_ROWS", "200000")),
     "cells": int(os.environ.get("DXMONITOR_MAX_CELLS", "4000000")),

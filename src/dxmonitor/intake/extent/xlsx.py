@@ -29,6 +29,16 @@ DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension\s[^>]*?\bref\s*=\s*["']([^"'
 SHARED_STRING = re.compile(rb"[<:]si[\s/>]")
 
 
+UTF16 = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16", b"<\x00": "utf-16-le", b"\x00<": "utf-16-be"}
+
+
+def as_utf8(data: bytes) -> bytes:
+    """A part as the patterns here read it: calamine's XML reader also reads UTF-16 (by its byte-order mark or its
+    first bytes), where no tag would match a pattern of ASCII bytes; every other encoding it knows keeps tags ASCII."""
+    encoding = UTF16.get(data[:2])
+    return data.decode(encoding, "replace").encode() if encoding else data
+
+
 def position(ref: bytes, column_needed: bool = True) -> tuple[int, int] | None:
     """(row, column), 1-based, of a reference such as b"XFD1048576"; None where calamine would refuse the sheet."""
     match = REF.fullmatch(ref)
@@ -156,7 +166,7 @@ def measure_xlsx(path: Path, limits: Limits, deadline: Deadline) -> None:
         for info in archive.infolist():
             if info.is_dir():
                 continue
-            data = unpacker.unpack(info)
+            data = as_utf8(unpacker.unpack(info))
             try:
                 if b"sheetData" in data:
                     check_sheet(data, limits, deadline)
