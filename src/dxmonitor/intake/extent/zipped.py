@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import zipfile
 import zlib
 from pathlib import Path
@@ -46,13 +45,15 @@ class Unpacker:
     def unpack(self, info: zipfile.ZipInfo) -> bytes:
         """The part's real content: read to the end of its compressed stream, not to the size the directory claims
         (calamine reads it that way), and never past what is left of the limit."""
-        probe = copy.copy(info)
-        probe.file_size = self.left + 2  # beyond what is read: zipfile checks the CRC only at the stream's real end
+        claimed = info.file_size  # the archive is this object's own: its entry is lent and given back as it was
+        info.file_size = self.left + 2  # beyond what is read: zipfile checks the CRC only at the stream's real end
         try:
-            with self.archive.open(probe) as part:
+            with self.archive.open(info) as part:
                 data = part.read(self.left + 1)
         except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
             raise damaged(f"{info.filename}: {exc}") from exc
+        finally:
+            info.file_size = claimed
         if len(data) > self.left:
             raise TooLarge(
                 "unpacked_bytes",
