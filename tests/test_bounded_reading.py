@@ -460,14 +460,16 @@ def test_an_xls_whose_dimensions_record_wraps_round_is_refused(
 
 
 @pytest.mark.django_db
-def test_the_upload_page_refuses_the_far_cell_workbook_and_keeps_nothing(
-    personas: dict[str, User], tmp_path: Path, settings: object
+@pytest.mark.parametrize("cells", [[(MAX_ROW, MAX_COLUMN)], far_cells(2_000)], ids=["XFD1048576", "2000 far cells"])
+def test_the_upload_page_refuses_the_far_cell_workbooks_and_keeps_nothing(
+    personas: dict[str, User], tmp_path: Path, settings: object, cells: list[tuple[int, int]]
 ) -> None:
     settings.VAR_DIR = tmp_path  # type: ignore[attr-defined]
-    path = write_xlsx(tmp_path / "xa.xlsx", [(MAX_ROW, MAX_COLUMN)])
+    path = rewrite_sheets(write_xlsx(tmp_path / "xa.xlsx", cells), without_dimension)
     with path.open("rb") as f:
         page = signed_in(personas["admin"]).post("/upload/", {"round": ROUND, "uploads": f})
-    message = declared_message(MAX_ROW, MAX_COLUMN, "XFD1048576", Limits())
+    rows, columns = max(r for r, _ in cells), max(c for _, c in cells)
+    message = reach_message(rows, columns, f"{column_label(columns)}{rows}", Limits())
     assert page.status_code == 200 and message in page.content.decode()
     assert list((tmp_path / "uploads").iterdir()) == []
 
