@@ -247,6 +247,15 @@ def test_a_sheet_written_in_utf16_is_measured_as_well(tmp_path: Path, catalogue:
     ]
 
 
+def test_a_reference_of_five_thousand_digits_is_refused_not_a_traceback(tmp_path: Path, catalogue: Catalogue) -> None:
+    def endless(xml: bytes) -> bytes:
+        far = b'<row r="3"><c r="A' + b"9" * 5_000 + b'"><v>1</v></c></row>'
+        return without_dimension(xml).replace(b"</sheetData>", far + b"</sheetData>")
+
+    path = rewrite_sheets(write_xlsx(tmp_path / "dai.xlsx", []), endless)
+    assert faults(path, Limits(), catalogue) == [(path.name, "Số liệu", reach_message(10**12, 0, "", Limits()))]
+
+
 def test_an_empty_far_cell_is_no_reason_to_refuse(tmp_path: Path, catalogue: Catalogue) -> None:
     """calamine keeps only cells with content: a formatted empty cell at XFD1048576 costs nothing."""
 

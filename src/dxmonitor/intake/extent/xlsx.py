@@ -45,10 +45,13 @@ def position(ref: bytes, column_needed: bool = True) -> tuple[int, int] | None:
     match = REF.fullmatch(ref)
     if match is None or (column_needed and not match[1]):
         return None
+    letters, digits = match[1].upper(), match[2].lstrip(b"0")
+    if len(letters) > 8 or len(digits) > 12:  # past any limit (and past what int() reads of a long digit string)
+        return (10**12, 10**12) if digits else None
     column = 0
-    for letter in match[1].upper():
+    for letter in letters:
         column = column * 26 + letter - 64
-    row = int(match[2])
+    row = int(digits or b"0")
     return (row, column) if row else None
 
 
