@@ -11,8 +11,8 @@ from django.core.management import call_command
 from dxmonitor.catalogue.loading import Catalogue, load_catalogue
 from dxmonitor.demo.loading import demo_rounds, mark_issued
 from dxmonitor.intake.planning import plan_files
-from dxmonitor.intake.store import apply_plan
 from personas import make_personas
+from writing import write_plan
 
 
 @pytest.fixture
@@ -34,6 +34,6 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
         for demo in demo_rounds():
             plan = plan_files([demo.file], demo.code, load_catalogue())
             assert plan.ok, plan.errors
-            apply_plan(plan, user="demo")
+            write_plan(plan, user="demo")
             mark_issued(demo)
     yield

@@ -204,8 +204,8 @@ def test_a_reporter_uploads_its_own_figures_after_seeing_the_preview(
     assert done.status_code == 302
     value = Value.objects.get(round__code="2022-06", indicator__code="app.users", unit__code="BP.DONG_PHU")
     change = ValueChange.objects.filter(unit__code="BP.DONG_PHU", indicator__code="app.users").last()
-    assert (value.value, value.source, value.updated_by) == (650, "form", "bob")
-    assert change is not None and (change.old_value, change.new_value, change.source) == (611, 650, "form")
+    assert (value.value, value.source, value.updated_by) == (650, "file", "bob")  # an uploaded file is a file
+    assert change is not None and (change.old_value, change.new_value, change.source) == (611, 650, "file")
 
 
 def test_a_reporter_cannot_upload_a_figure_of_another_unit(

@@ -460,7 +460,16 @@ def test_the_dong_phu_key_writes_dong_phu_figures_with_their_history(dong_phu_ke
         "indicator__code", "window", "value", "source", "source_ref", "updated_by", "note"
     )
     assert {s for s in stored if s[0] in ("dvc.online_service_rate", "dvc.procedures")} == {
-        ("dvc.online_service_rate", "2022-07-16", Decimal("81.5"), "api", "api:0", "token:dong-phu-portal", ""),
+        # written without a note: the stored one stays
+        (
+            "dvc.online_service_rate",
+            "2022-07-16",
+            Decimal("81.5"),
+            "api",
+            "api:0",
+            "token:dong-phu-portal",
+            "Số 02, mục 2, bảng DVCTT theo đơn vị",
+        ),
         ("dvc.procedures", "2022-06-30", Decimal(1767), "api", "api:1", "token:dong-phu-portal", "từ Cổng DVC"),
     }
     history = ValueChange.objects.filter(source="api").order_by("pk")

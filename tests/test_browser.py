@@ -25,10 +25,9 @@ from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Round, Unit
 from dxmonitor.catalogue.sync import sync_catalogue
 from dxmonitor.demo.loading import demo_rounds, mark_issued
-from dxmonitor.intake.service import prepare
-from dxmonitor.intake.store import apply_plan
 from dxmonitor.reports.generate import generate
 from dxmonitor.reports.management.commands.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from writing import import_files
 
 pytestmark = pytest.mark.slow
 
@@ -66,9 +65,7 @@ def load_demo() -> None:
         return
     sync_catalogue(get_catalogue())
     for demo in demo_rounds():
-        plan = prepare([demo.file], demo.code, get_catalogue())
-        assert plan.ok, plan.errors
-        apply_plan(plan, user="demo")
+        import_files([demo.file], demo.code, user="demo")
         mark_issued(demo)
 
 
@@ -292,7 +289,7 @@ def test_the_dashboard_counts_the_findings_that_dxmonitor_check_reports(page: Pa
     for code, users in [("2022-02", 10), ("2022-03", 11), ("2022-04", 12)]:
         path = tmp_path / f"{code}.csv"
         path.write_text(f"don_vi,chi_tieu,gia_tri\nĐồng Phú,app.users,{users}\n", encoding="utf-8")
-        apply_plan(prepare([path], code, get_catalogue()), user="test")
+        import_files([path], code)
     printed = io.StringIO()
     with pytest.raises(SystemExit):  # the June round has errors: `check` exits with 1
         call_command("check", round="2022-06", stdout=printed)

@@ -14,11 +14,12 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
+from dxmonitor.accounts.cli import operator
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Round
 from dxmonitor.intake.models import PrintedFigure, Value, ValueChange
 from dxmonitor.intake.planning import plan_files
-from dxmonitor.intake.store import apply_plan
+from writing import write_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,9 @@ def write_xlsx(path: Path, sheets: dict[str, Sequence[Row]]) -> Path:
             sheet.append(list(row))
     workbook.save(path)
     return path
+
+
+OPERATOR = operator().name  # who `dxmonitor import` records without --user: "cli:<login name>"
 
 
 def run_import(*paths: Path, round_code: str = NEW_ROUND, dry_run: bool = False) -> tuple[int, str, str]:
@@ -99,7 +103,7 @@ def test_a_clean_csv_with_vietnamese_headers_imports_every_value(tmp_path: Path)
     status, out, err = run_import(path)
     assert (status, out, err) == (
         0,
-        "Đã nhập kỳ 2023-01 (kỳ mới / new round): mới/new 6, thay đổi/changed 0, không đổi/unchanged 0; "
+        f"Đã nhập kỳ 2023-01 (kỳ mới / new round) ({OPERATOR}): mới/new 6, thay đổi/changed 0, không đổi/unchanged 0; "
         "0 cảnh báo / warning(s)\n",
         "",
     )
@@ -290,7 +294,8 @@ def test_a_dry_run_of_a_new_round_does_not_create_it(tmp_path: Path) -> None:
     status, out, _ = run_import(path, dry_run=True)
     assert (status, out) == (
         0,
-        "Thử (không ghi) / dry run — kỳ 2023-01: mới/new 6, thay đổi/changed 0, không đổi/unchanged 0\n",
+        "Thử (không ghi) / dry run — kỳ 2023-01 (kỳ mới / new round): "
+        "mới/new 6, thay đổi/changed 0, không đổi/unchanged 0\n",
     )
     assert counts() == before
 
@@ -305,7 +310,8 @@ def test_reimporting_a_changed_value_replaces_it_and_keeps_the_change(tmp_path: 
     status, out, _ = run_import(second)
     assert (status, out) == (
         0,
-        "Đã nhập kỳ 2023-01: mới/new 0, thay đổi/changed 1, không đổi/unchanged 1; 0 cảnh báo / warning(s)\n",
+        f"Đã nhập kỳ 2023-01 ({OPERATOR}): mới/new 0, thay đổi/changed 1, không đổi/unchanged 1; "
+        "0 cảnh báo / warning(s)\n",
     )
     assert stored() == {
         ("dvc.online_service_rate", "BP.SO_TP", "", "2023-01-16", Decimal("90")),
@@ -449,7 +455,7 @@ def test_a_derived_indicator_is_accepted_as_a_printed_figure(tmp_path: Path) -> 
 
 def test_an_import_writes_every_value_and_its_history_at_one_moment(tmp_path: Path, catalogue: Catalogue) -> None:
     plan = plan_files([write_csv(tmp_path / "so_lieu.csv", [VI_HEADER, *CLEAN_ROWS])], NEW_ROUND, catalogue)
-    apply_plan(plan, user="alice")
+    write_plan(plan, user="alice")
     values = Value.objects.filter(round__code=NEW_ROUND).order_by("id")
     history = ValueChange.objects.filter(round__code=NEW_ROUND).order_by("changed_at", "id")
     assert [(v.indicator.code, v.source, v.source_ref, v.note, v.updated_by) for v in values] == [
@@ -480,9 +486,9 @@ def test_reimporting_updates_changed_values_and_printed_figures_and_leaves_the_r
             [*DERIVED_ROW[:3], "95", *DERIVED_ROW[4:], "so in"],
         ],
     )
-    apply_plan(plan_files([first], NEW_ROUND, catalogue), user="alice")
+    write_plan(plan_files([first], NEW_ROUND, catalogue), user="alice")
     kept = Value.objects.get(round__code=NEW_ROUND, indicator__code="dvc.procedures")
-    summary = apply_plan(plan_files([second], NEW_ROUND, catalogue), user="bob")
+    summary = write_plan(plan_files([second], NEW_ROUND, catalogue), user="bob")
     assert summary.line() == "mới/new 0, thay đổi/changed 2, không đổi/unchanged 1"
     changed = Value.objects.get(round__code=NEW_ROUND, indicator__code="dvc.online_service_rate")
     assert (changed.value, changed.source_ref, changed.note, changed.updated_by) == (

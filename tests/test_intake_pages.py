@@ -497,7 +497,7 @@ def test_the_history_lists_old_and_new_values_after_two_saves_newest_first(bob: 
             "old_text": "1.250",
             "new_value": 1320,
             "new_text": "1.320",
-            "note": "",
+            "note": "theo thống kê ngày 19/7",  # saved again without a note: the note stays
         },
         {
             "by": "bob",

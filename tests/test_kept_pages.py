@@ -20,13 +20,11 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
 from dxmonitor.accounts.models import ApiToken
-from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Round, Unit
 from dxmonitor.intake import revision
 from dxmonitor.intake.models import Value
-from dxmonitor.intake.service import prepare
-from dxmonitor.intake.store import apply_plan
 from personas import signed_in
+from writing import import_files
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +86,7 @@ def test_an_import_shows_at_the_next_view(dung: Client, tmp_path: Path) -> None:
     path = tmp_path / "app.csv"
     path.write_text("don_vi,chi_tieu,gia_tri,ngay_so_lieu\nĐồng Phú,app.users,720,19/07/2022\n", encoding="utf-8")
 
-    apply_plan(prepare([path], "2022-06", get_catalogue()), user="test")
+    import_files([path], "2022-06")
 
     assert app_users_tile(dung) == 720
 
@@ -171,7 +169,7 @@ def test_a_bulk_write_changes_the_token_once(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with CaptureQueriesContext(connection) as queries:
-        apply_plan(prepare([path], "2022-06", get_catalogue()), user="test")
+        import_files([path], "2022-06")
 
     assert sum('UPDATE "intake_revision"' in q["sql"] for q in queries.captured_queries) == 1
 

@@ -11,9 +11,9 @@ from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.schema import Rule
 from dxmonitor.intake.long_format import LongRecord
 from dxmonitor.intake.planning import ImportPlan, plan_records
-from dxmonitor.intake.service import prepare
 from dxmonitor.intake.validation import Required, RuleContext, missing_required, validate
 from dxmonitor.problems import Location, Severity
+from writing import check_files
 
 
 def plan_of(catalogue: Catalogue, rows: list[tuple[str, str, str, str]], round_code: str = "2023-01") -> ImportPlan:
@@ -186,7 +186,7 @@ def test_a_declared_range_is_checked(catalogue: Catalogue) -> None:
 def test_an_import_runs_the_rules_against_last_rounds_figures(tmp_path: Path, catalogue: Catalogue) -> None:
     path = tmp_path / "t.csv"
     path.write_text("don_vi,chi_tieu,gia_tri,ngay_so_lieu\nĐồng Xoài,app.users,2.000,19/08/2022\n", encoding="utf-8")
-    plan = prepare([path], "2022-07", catalogue)
+    plan = check_files([path], "2022-07")
     assert findings(plan) == [
         (Severity.WARNING, 2, "running total app.users fell from 2140 (last round) to 2000 [app_users: cumulative]")
     ]
@@ -197,7 +197,7 @@ def test_an_import_of_the_demo_rounds_passes_every_rule(catalogue: Catalogue) ->
     from dxmonitor.demo.loading import demo_rounds
 
     for demo in demo_rounds():
-        plan = prepare([demo.file], demo.code, catalogue)
+        plan = check_files([demo.file], demo.code)
         rule_findings = [p.message_en for p in plan.problems if p.message_en.endswith("]")]
         assert (plan.ok, rule_findings) == (True, [])
 

@@ -18,9 +18,9 @@ from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Dataset, Round, Unit
 from dxmonitor.intake.models import Submission, SubmissionEvent
-from dxmonitor.intake.service import prepare
 from dxmonitor.intake.submissions import act, remind, reporting_status
 from dxmonitor.intake.workflow import Action, Refusal, Status, move
+from writing import check_files, import_files
 
 ALICE = Principal("alice", Role.ADMIN, None)
 BOB = Principal("bob", Role.REPORTER, frozenset({"BP.DONG_PHU"}))
@@ -85,7 +85,7 @@ def test_a_refused_move_changes_nothing() -> None:
     refusal = act(round_, dataset, unit, Action.APPROVE, BOB)
     assert isinstance(refusal, Refusal) and refusal.en == "only an admin may approve, return or reopen"
     assert SubmissionEvent.objects.count() == 0
-    assert Submission.objects.get(round=round_, dataset=dataset, unit=unit).status == "draft"
+    assert not Submission.objects.filter(round=round_, dataset=dataset, unit=unit).exists()  # nothing created
 
 
 @pytest.mark.django_db
@@ -98,12 +98,12 @@ def test_an_approved_submission_locks_its_figures_until_it_is_reopened(tmp_path:
         "don_vi,chi_tieu,gia_tri,ngay_so_lieu\nĐồng Phú,app.users,700,19/07/2022\nLộc Ninh,app.users,1200,19/07/2022\n",
         encoding="utf-8",
     )
-    locked = prepare([path], "2022-06", catalogue)
+    locked = check_files([path], "2022-06")
     assert [(p.location.row, p.message_en) for p in locked.errors] == [
         (2, "app_users of BP.DONG_PHU for 2022-06 is approved and locked; an admin must reopen it")
     ]
     act(round_, dataset, unit, Action.REOPEN, ALICE, "sửa số người dùng")
-    assert prepare([path], "2022-06", catalogue).ok
+    assert check_files([path], "2022-06").ok
 
 
 @pytest.mark.django_db
@@ -167,15 +167,13 @@ def test_the_submission_command_moves_reports_and_sets_a_deadline() -> None:
 
 @pytest.mark.django_db
 def test_a_unit_cannot_submit_without_its_required_indicators(tmp_path: Path, catalogue: Catalogue) -> None:
-    from dxmonitor.intake.store import apply_plan
-
     path = tmp_path / "cnscd.csv"
     path.write_text(
         "don_vi,chi_tieu,gia_tri,ngay_so_lieu\nĐồng Phú,cnscd.commune_teams,11,31/01/2023\n", encoding="utf-8"
     )
-    apply_plan(prepare([path], "2023-01", catalogue))
+    import_files([path], "2023-01")
     round_ = Round.objects.get(code="2023-01")
     dataset, unit = Dataset.objects.get(code="cnscd"), Unit.objects.get(code="BP.DONG_PHU")
     refusal = act(round_, dataset, unit, Action.SUBMIT, BOB)
     assert isinstance(refusal, Refusal) and refusal.en == "required indicators are missing: cnscd.commune_members"
-    assert Submission.objects.get(round=round_, dataset=dataset, unit=unit).status == "draft"
+    assert not Submission.objects.filter(round=round_, dataset=dataset, unit=unit).exists()  # nothing created

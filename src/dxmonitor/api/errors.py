@@ -28,7 +28,7 @@ class ErrorOut(Schema):
 
     detail: str = Field(
         description="a stable code: authentication_required, forbidden, csrf_failed, not_found, malformed_body, "
-        "body_too_large, invalid_input"
+        "body_too_large, invalid_input, busy (another write holds the same figures: try again)"
     )
     message_vi: str
     message_en: str
@@ -68,9 +68,10 @@ def forbidden(vi: str, en: str, field: str = "") -> ApiError:
     return ApiError(403, "forbidden", vi, en, problems)
 
 
-# Error responses every operation documents; writes add 400 (a body that is not JSON) and 413 (a body too large).
+# Error responses every operation documents; writes add 400 (a body that is not JSON), 409 (busy: another write
+# holds the same units longer than the server waits) and 413 (a body too large).
 READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 413: ErrorOut, **READ_ERRORS}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 409: ErrorOut, 413: ErrorOut, **READ_ERRORS}
 
 _TYPE_VI = {
     "missing": "thiếu trường bắt buộc",

@@ -1,4 +1,4 @@
-"""A JSON submission as rows of the long import format, checked like a file; touches no database."""
+"""A JSON submission as rows of the long import format, and what happened to each item; touches no database."""
 
 from __future__ import annotations
 
@@ -7,14 +7,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 
-from dxmonitor.accounts.scope import Principal
 from dxmonitor.api.schemas import ItemChange, ValueIn
-from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.intake.long_format import LongRecord
-from dxmonitor.intake.planning import ImportPlan, PlannedValue, plan_records, restrict_to
-from dxmonitor.intake.service import guard
+from dxmonitor.intake.planning import PlannedValue
 from dxmonitor.intake.store import ImportSummary
-from dxmonitor.problems import Location, Problem
+from dxmonitor.problems import Location
 from dxmonitor.reports.export import plain
 
 SOURCE = "api"  # the "file" of every item: its value history reads "api:3" for the fourth item
@@ -45,18 +42,6 @@ def records_of(items: Sequence[ValueIn]) -> list[LongRecord]:
     ]
 
 
-def plan_submission(
-    items: Sequence[ValueIn], round_code: str, principal: Principal, catalogue: Catalogue
-) -> tuple[ImportPlan, list[Problem]]:
-    """The checked plan (as a file import checks it), and the problems among its errors about the principal's scope."""
-    plan = plan_records(records_of(items), round_code, catalogue)
-    before = len(plan.problems)
-    restrict_to(plan, principal.can_write, catalogue)
-    scope = plan.problems[before:]
-    guard(plan, catalogue)  # approved (locked) submissions and the datasets' rules
-    return plan, scope
-
-
 def item_changes(summary: ImportSummary) -> list[ItemChange]:
     """What happened to each item, in request order."""
 
@@ -74,5 +59,6 @@ def item_changes(summary: ImportSummary) -> list[ItemChange]:
 
     changes = [change(p, "new", None) for p in summary.new]
     changes += [change(p, "changed", old) for p, old in summary.changed]
+    changes += [change(p, "changed", p.value) for p, _ in summary.noted]
     changes += [change(p, "unchanged", p.value) for p in summary.unchanged]
     return sorted(changes, key=lambda c: c.index)

@@ -12,13 +12,14 @@ from dxmonitor.api.errors import READ_ERRORS, WRITE_ERRORS, ApiError, forbidden,
 from dxmonitor.api.pagination import Pages
 from dxmonitor.api.rounds import RoundCode, find_round
 from dxmonitor.api.schemas import MAX_ITEMS, ChangeOut, ValueIn, ValueOut, WriteOut
-from dxmonitor.api.submission import item_changes, plan_submission
+from dxmonitor.api.submission import item_changes, records_of
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.intake.limits import head, number_en, number_vi
+from dxmonitor.intake.locks import Busy
 from dxmonitor.intake.models import Source, ValueChange
-from dxmonitor.intake.service import current_limits
-from dxmonitor.intake.store import apply_plan, compare
+from dxmonitor.intake.planning import plan_records
+from dxmonitor.intake.service import Writer, current_limits, write
 from dxmonitor.reports.export import export_rows
 from dxmonitor.reports.generate import round_context
 from dxmonitor.web.kept import kept, page_key
@@ -118,29 +119,34 @@ def write_values(
     principal = principal_of(request)
     if principal.role is Role.VIEWER:
         raise forbidden("Thành viên Ban Chỉ đạo chỉ được xem số liệu", "Viewers may read figures but not write them")
-    plan, outside = plan_submission(items, code, principal, get_catalogue())
+    catalogue = get_catalogue()
+    plan = plan_records(records_of(items), code, catalogue)
+    try:
+        result = write(plan, catalogue, Writer(principal, Source.API), dry_run=dry_run)
+    except Busy as exc:
+        raise ApiError(409, "busy", exc.vi, exc.en) from exc
     warnings = [problem_out(p) for p in plan.warnings]
-    if not plan.ok:
+    summary = result.summary
+    if summary is None:
         count = len(plan.errors)
         limit = current_limits().errors_shown
         errors, more = head(plan.errors, limit)
         listed_vi = f"; liệt kê {number_vi(limit)} lỗi đầu, còn {number_vi(more)} lỗi khác" if more else ""
         listed_en = f"; the first {number_en(limit)} are listed, and {number_en(more)} more" if more else ""
         raise ApiError(
-            403 if outside else 422,
-            "forbidden" if outside else "invalid_input",
+            403 if result.outside else 422,
+            "forbidden" if result.outside else "invalid_input",
             f"Không ghi gì: {count} lỗi{listed_vi}",
             f"Nothing written: {count} error(s){listed_en}",
             [problem_out(p) for p in errors],
             head(warnings, limit)[0],
         )
-    summary = compare(plan) if dry_run else apply_plan(plan, user=principal.name, source=Source.API)
     return WriteOut(
         round=plan.round_code,
         round_created=summary.round_created,
         dry_run=dry_run,
         new=len(summary.new),
-        changed=len(summary.changed),
+        changed=len(summary.changed) + len(summary.noted),
         unchanged=len(summary.unchanged),
         items=item_changes(summary),
         warnings=warnings,

@@ -16,9 +16,12 @@ class Source(models.TextChoices):
 
 
 class Value(models.Model):
-    """(indicator, unit, round, category, window) → number. `window` is a Window key: "2022-07-16" or "a/b"."""
+    """(indicator, unit, round, category, window) → number. `window` is a Window key: "2022-07-16" or "a/b".
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="values")
+    Written only by the write path (`intake.service.write`), which keeps every change in ValueChange. A round that
+    holds figures cannot be deleted (PROTECT): it can be closed."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="values")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="values")
     category = models.CharField(max_length=64, blank=True, default="")
@@ -42,10 +45,21 @@ class Value(models.Model):
         return f"{self.round.code} {self.indicator.code} {self.unit.code} {self.category} = {self.value}"
 
 
-class ValueChange(models.Model):
-    """One change of a value: who, when, how, old and new. Kept when the value itself is replaced."""
+class HistoryQuerySet(models.QuerySet["ValueChange"]):
+    """The history is added to, never rewritten: a bulk update or delete of it is refused."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("the history of figures cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the history of figures cannot be deleted")
+
+
+class ValueChange(models.Model):
+    """One change of a value, its figure or its note: who, when, how, old and new. Rows are only ever added:
+    `dxmonitor audit` checks that each one starts where the one before ended and the last ends at the stored value."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="+")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     category = models.CharField(max_length=64, blank=True, default="")
@@ -56,10 +70,23 @@ class ValueChange(models.Model):
     source_ref = models.CharField(max_length=255, blank=True, default="")
     changed_by = models.CharField(max_length=150, blank=True, default="")
     changed_at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True, default="")
+    old_note = models.TextField(
+        null=True, blank=True, help_text="the note before (empty for a new figure); null: from before notes were kept"
+    )
+    note = models.TextField(blank=True, default="", help_text="the figure's note after this change")
+
+    objects = HistoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["changed_at", "id"]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise PermissionError("the history of figures cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the history of figures cannot be deleted")
 
 
 class Measure(models.TextChoices):
@@ -71,7 +98,7 @@ class Measure(models.TextChoices):
 class PrintedFigure(models.Model):
     """A figure an issued report printed (a total, a derived rate, a change), kept to check it against ours."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="printed_figures")
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="printed_figures")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     category = models.CharField(max_length=64, blank=True, default="")
@@ -92,7 +119,7 @@ class PrintedFigure(models.Model):
 class Submission(models.Model):
     """A unit's figures of one dataset for one round, as a whole: draft → submitted → approved (locked)."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="submissions")
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="submissions")
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="submissions")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="submissions")
     status = models.CharField(max_length=16, default="draft")

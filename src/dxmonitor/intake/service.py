@@ -1,49 +1,61 @@
-"""The import as every entry point runs it (command line, upload page, API): read, check, rules, scope."""
+"""The one write path of figures: a file, the entry form, the API, the command line and computed figures all write
+through `write`.
+
+It holds the round's locks of the units it writes (`intake.locks`) before it checks anything or reads what it
+replaces: the writer's scope, approved (locked) submissions, the days the round accepts, the datasets' rules and
+the stored figures. So an approval either comes before the write (which is then refused) or after it (and sees it),
+and of two writers of one figure the second reads the first's value as the old one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 
+from dxmonitor.accounts.scope import Principal
 from dxmonitor.catalogue.loading import Catalogue
-from dxmonitor.catalogue.models import Round
+from dxmonitor.catalogue.models import Round, Unit
+from dxmonitor.intake.days import ReportingDays
 from dxmonitor.intake.limits import Limits
-from dxmonitor.intake.planning import ImportPlan, plan_files, restrict_to
+from dxmonitor.intake.locks import hold_units, write_transaction
+from dxmonitor.intake.planning import ImportPlan, plan_files, restrict_to, round_end
 from dxmonitor.intake.queries import round_facts
+from dxmonitor.intake.store import ImportSummary, compare, get_or_create_round, store_plan
 from dxmonitor.intake.submissions import check_locks
 from dxmonitor.intake.validation import Key, validate
+from dxmonitor.problems import Problem
+
+__all__ = ["WriteResult", "Writer", "read_files", "write"]
 
 
-def _main_values(round_: Round | None) -> dict[Key, Decimal]:
-    if round_ is None:
-        return {}
-    return {key: fact.value for key, fact in round_facts(round_).main().items()}
+@dataclass(frozen=True)
+class Writer:
+    """Who writes (their scope decides which units) and how: file, form, api or computed."""
+
+    principal: Principal
+    source: str
+
+    @property
+    def name(self) -> str:
+        return self.principal.name
 
 
-def check_rules(plan: ImportPlan, catalogue: Catalogue) -> None:
-    """The datasets' validation rules, against this round's stored figures and last round's."""
-    if not plan.values:
-        return
-    current = Round.objects.filter(code=plan.round_code).first()
-    previous = (
-        current.effective_baseline()
-        if current
-        else Round.objects.filter(code__lt=plan.round_code).order_by("-code").first()
-    )
-    validate(plan, catalogue, stored=_main_values(current), previous=_main_values(previous))
+@dataclass
+class WriteResult:
+    """The plan with every problem found, and what was written (or in a dry run would be); no summary if refused."""
 
+    plan: ImportPlan
+    summary: ImportSummary | None = None
+    outside: list[Problem] = field(default_factory=list)  # the errors about units outside the writer's scope
 
-def guard(plan: ImportPlan, catalogue: Catalogue, can_write: Callable[[str], bool] | None = None) -> ImportPlan:
-    """Every check beyond the file itself: the writer's units, approved (locked) submissions, the datasets' rules."""
-    if can_write is not None:
-        restrict_to(plan, can_write, catalogue)
-    check_locks(plan, catalogue)
-    if plan.ok:  # the rules speak of figures about to be written; beside errors they would only add noise
-        check_rules(plan, catalogue)
-    return plan
+    @property
+    def ok(self) -> bool:
+        return self.summary is not None
 
 
 def current_limits() -> Limits:
@@ -60,8 +72,59 @@ def current_limits() -> Limits:
     )
 
 
-def prepare(
-    paths: Iterable[Path], round_code: str, catalogue: Catalogue, can_write: Callable[[str], bool] | None = None
-) -> ImportPlan:
-    """A checked plan for the files: format, names, numbers, then `guard`."""
-    return guard(plan_files(paths, round_code, catalogue, current_limits()), catalogue, can_write)
+def read_files(paths: Iterable[Path], round_code: str, catalogue: Catalogue) -> ImportPlan:
+    """The files' rows as a plan, within the reading limits, with every problem of the files themselves (a file
+    past a limit gives that problem alone); touches no database."""
+    return plan_files(paths, round_code, catalogue, current_limits())
+
+
+def _main_values(round_: Round | None) -> dict[Key, Decimal]:
+    if round_ is None:
+        return {}
+    return {key: fact.value for key, fact in round_facts(round_).main().items()}
+
+
+def _check_rules(plan: ImportPlan, catalogue: Catalogue, round_: Round, created: bool) -> None:
+    """The datasets' validation rules, against this round's stored figures and its baseline's."""
+    if not plan.values:
+        return
+    previous = round_.effective_baseline()
+    validate(plan, catalogue, stored=_main_values(None if created else round_), previous=_main_values(previous))
+
+
+def guard(
+    plan: ImportPlan, catalogue: Catalogue, can_write: Callable[[str], bool], round_: Round, created: bool
+) -> list[Problem]:
+    """Every check beyond the rows themselves, holding the locks; returns the errors about the writer's scope."""
+    before = len(plan.problems)
+    restrict_to(plan, can_write, catalogue)
+    outside = plan.problems[before:]
+    check_locks(plan, catalogue)
+    deadline = round_.deadline.date() if round_.deadline else None
+    days = ReportingDays.of(round_end(plan.round_code), deadline, settings.AS_OF_MARGIN_DAYS)
+    plan.problems.extend(days.problems(plan))
+    if plan.ok:  # the rules speak of figures about to be written; beside errors they would only add noise
+        _check_rules(plan, catalogue, round_, created)
+    return outside
+
+
+def write(plan: ImportPlan, catalogue: Catalogue, writer: Writer, *, dry_run: bool = False) -> WriteResult:
+    """Check a plan holding its locks and write it all or nothing; `dry_run`: check and compare, write nothing.
+
+    Raises `intake.locks.Busy` when another write holds the same units longer than the settings let us wait."""
+    if not plan.ok:  # the rows themselves are wrong: nothing to lock
+        return WriteResult(plan)
+    with write_transaction():
+        round_, created = get_or_create_round(plan.round_code)
+        units = Unit.objects.filter(code__in={v.unit for v in plan.values}).values_list("pk", flat=True)
+        hold_units(round_.pk, units)
+        outside = guard(plan, catalogue, writer.principal.can_write, round_, created)
+        if not plan.ok:
+            transaction.set_rollback(True)
+            return WriteResult(plan, None, outside)
+        if dry_run:
+            summary = compare(plan, None if created else round_)
+            transaction.set_rollback(True)  # a round made only to be checked against goes too
+            return WriteResult(plan, summary, outside)
+        summary = store_plan(plan, round_, user=writer.name, source=writer.source, round_created=created)
+    return WriteResult(plan, summary, outside)

@@ -1,38 +1,45 @@
-"""Write a checked import plan into the database, all or nothing, keeping the history of every change."""
+"""Write a checked import plan into the database keeping the history of every change, figure or note.
+
+Only the write path (`intake.service.write`) calls `store_plan`, inside its transaction and holding its locks."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from dxmonitor.catalogue.models import Indicator, Round, Unit
 from dxmonitor.intake import revision
 from dxmonitor.intake.bulk import insert_rows, update_rows
-from dxmonitor.intake.models import PrintedFigure, Source, Value, ValueChange
+from dxmonitor.intake.models import PrintedFigure, Value, ValueChange
 from dxmonitor.intake.planning import ImportPlan, PlannedValue
 
 ValueKey = tuple[str, str, str, str, str]
-Stored = dict[ValueKey, tuple[int, Decimal]]  # key → (id, value) of what a round already holds
+Stored = dict[ValueKey, tuple[int, Decimal, str]]  # key → (id, value, note) of what a round already holds
 
 KEY_COLUMNS = ["round_id", "indicator_id", "unit_id", "category", "window"]
 VALUE_COLUMNS = [*KEY_COLUMNS, "value", "source", "source_ref", "note", "updated_by", "updated_at"]
-CHANGE_COLUMNS = [*KEY_COLUMNS, "old_value", "new_value", "source", "source_ref", "changed_by", "changed_at", "note"]
+CHANGE_COLUMNS = [
+    *KEY_COLUMNS,
+    *("old_value", "new_value", "source", "source_ref", "changed_by", "changed_at", "old_note", "note"),
+]
 PRINTED_COLUMNS = [*KEY_COLUMNS, "measure", "value", "source_ref"]
 
 
 @dataclass
 class ImportSummary:
     new: list[PlannedValue] = field(default_factory=list)
-    changed: list[tuple[PlannedValue, Decimal]] = field(default_factory=list)
+    changed: list[tuple[PlannedValue, Decimal]] = field(default_factory=list)  # with the old figure
+    noted: list[tuple[PlannedValue, str]] = field(default_factory=list)  # the same figure, a new note: the old note
     unchanged: list[PlannedValue] = field(default_factory=list)
     round_created: bool = False
 
     def line(self) -> str:
+        notes = f", ghi chú/note {len(self.noted)}" if self.noted else ""
         return (
-            f"mới/new {len(self.new)}, thay đổi/changed {len(self.changed)}, không đổi/unchanged {len(self.unchanged)}"
+            f"mới/new {len(self.new)}, thay đổi/changed {len(self.changed)}{notes}, "
+            f"không đổi/unchanged {len(self.unchanged)}"
         )
 
 
@@ -46,16 +53,18 @@ def get_or_create_round(code: str) -> tuple[Round, bool]:
 
 
 def _existing(round_: Round | None) -> tuple[Stored, Stored]:
-    """The round's values and printed figures by key, as (id, value): plain rows, no model objects."""
+    """The round's values and printed figures by key, as (id, value, note): plain rows, no model objects."""
     if round_ is None:
         return {}, {}
     key = ("indicator__code", "unit__code", "category", "window")
     values = {
-        (i, u, c, w, ""): (pk, v)
-        for pk, i, u, c, w, v in Value.objects.filter(round=round_).values_list("id", *key, "value").iterator()
+        (i, u, c, w, ""): (pk, v, n)
+        for pk, i, u, c, w, v, n in Value.objects.filter(round=round_)
+        .values_list("id", *key, "value", "note")
+        .iterator()
     }
     printed = {
-        (i, u, c, w, m): (pk, v)
+        (i, u, c, w, m): (pk, v, "")
         for pk, i, u, c, w, m, v in PrintedFigure.objects.filter(round=round_)
         .values_list("id", *key, "measure", "value")
         .iterator()
@@ -64,6 +73,8 @@ def _existing(round_: Round | None) -> tuple[Stored, Stored]:
 
 
 def _summary(plan: ImportPlan, values: Stored, printed: Stored, round_created: bool) -> ImportSummary:
+    """What each planned figure does. A figure written without a note keeps the stored note; one with a note that
+    differs from the stored one changes it, even when the number is the same."""
     summary = ImportSummary(round_created=round_created)
     for planned in plan.values:
         current = (printed if planned.measure else values).get(planned.key)
@@ -71,29 +82,28 @@ def _summary(plan: ImportPlan, values: Stored, printed: Stored, round_created: b
             summary.new.append(planned)
         elif current[1] != planned.value:
             summary.changed.append((planned, current[1]))
+        elif planned.note and planned.note != current[2] and not planned.measure:
+            summary.noted.append((planned, current[2]))
         else:
             summary.unchanged.append(planned)
     return summary
 
 
-def compare(plan: ImportPlan) -> ImportSummary:
-    """What the plan would change: new, changed and unchanged values (nothing is written)."""
-    round_ = Round.objects.filter(code=plan.round_code).first()
+def compare(plan: ImportPlan, round_: Round | None) -> ImportSummary:
+    """What the plan would change in `round_` (None: a round still to be created); nothing is written."""
     return _summary(plan, *_existing(round_), round_created=round_ is None)
 
 
-@transaction.atomic
 @revision.changes_data
-def apply_plan(plan: ImportPlan, *, user: str = "", source: str = Source.FILE) -> ImportSummary:
-    """Write the plan; refuses a plan with errors. Replaced values keep their old figure in ValueChange."""
+def store_plan(plan: ImportPlan, round_: Round, *, user: str, source: str, round_created: bool) -> ImportSummary:
+    """Write a plan without errors into `round_`; every changed figure or note keeps its old one in ValueChange."""
     if not plan.ok:
         raise ValueError("refusing to write a plan with errors")
-    round_, created = get_or_create_round(plan.round_code)
-    values, printed = _existing(None if created else round_)
-    summary = _summary(plan, values, printed, round_created=created)
+    values, printed = _existing(None if round_created else round_)
+    summary = _summary(plan, values, printed, round_created=round_created)
     indicators = dict(Indicator.objects.values_list("code", "id"))
     units = dict(Unit.objects.values_list("code", "id"))
-    now = timezone.now()  # one moment for the whole import: its values and its history rows
+    now = timezone.now()  # one moment for the whole write, taken holding its locks: its values and its history
 
     def key_of(planned: PlannedValue) -> list[object]:
         return [round_.pk, indicators[planned.indicator], units[planned.unit], planned.category, planned.window]
@@ -109,15 +119,17 @@ def apply_plan(plan: ImportPlan, *, user: str = "", source: str = Source.FILE) -
                 changed_printed.append([current_p[0], planned.value, ref])
             continue
         current = values.get(planned.key)
-        if current is not None and current[1] == planned.value:
-            continue
         key = key_of(planned)
-        old = None if current is None else current[1]
-        history.append([*key, old, planned.value, source, ref, user, now, planned.note])
         if current is None:
+            history.append([*key, None, planned.value, source, ref, user, now, "", planned.note])
             new_values.append([*key, planned.value, source, ref, planned.note, user, now])
-        else:
-            changed_values.append([current[0], planned.value, source, ref, planned.note, user, now])
+            continue
+        pk, old, old_note = current
+        note = planned.note or old_note  # no note written: the stored one stays
+        if old == planned.value and note == old_note:
+            continue
+        history.append([*key, old, planned.value, source, ref, user, now, old_note, note])
+        changed_values.append([pk, planned.value, source, ref, note, user, now])
     insert_rows(Value, VALUE_COLUMNS, new_values, distinct={"source_ref"})
     update_rows(Value, VALUE_COLUMNS[5:], changed_values, distinct={"source_ref"})
     insert_rows(PrintedFigure, PRINTED_COLUMNS, new_printed, distinct={"source_ref"})

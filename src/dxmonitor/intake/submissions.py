@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
 
 from dxmonitor.accounts.scope import Principal
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Dataset, Round, Unit
+from dxmonitor.intake.locks import Busy, hold_units, write_transaction
 from dxmonitor.intake.models import Submission, SubmissionEvent, Value
 from dxmonitor.intake.planning import ImportPlan
 from dxmonitor.intake.validation import missing_required
@@ -21,41 +21,55 @@ from dxmonitor.intake.workflow import Action, Refusal, Status, move
 from dxmonitor.problems import error
 
 
-@transaction.atomic
 def act(
     round_: Round, dataset: Dataset, unit: Unit, action: Action, who: Principal, reason: str = ""
 ) -> Submission | Refusal:
-    """Move a submission, recording who did it, when and why; nothing changes when the move is refused."""
-    submission, _ = Submission.objects.select_for_update().get_or_create(round=round_, dataset=dataset, unit=unit)
-    before = Status(submission.status)
-    after = move(before, action, who, unit.code, reason)
-    if isinstance(after, Refusal):
-        return after
-    if action is Action.SUBMIT:
-        present = set(Value.objects.filter(round=round_, unit=unit).values_list("indicator__code", flat=True))
-        missing = missing_required(get_catalogue().datasets[dataset.code], unit.code, present)
-        if missing:
-            return Refusal(
-                f"chưa có chỉ tiêu bắt buộc: {', '.join(missing)}",
-                f"required indicators are missing: {', '.join(missing)}",
-            )
-    now = timezone.now()
-    submission.status = after.value
-    if action is Action.SUBMIT:
-        submission.submitted_at, submission.submitted_by = now, who.name
-    if action is Action.APPROVE:
-        submission.approved_at, submission.approved_by = now, who.name
-    if action is Action.REOPEN:
-        submission.approved_at, submission.approved_by = None, ""
-    submission.save()
-    SubmissionEvent.objects.create(
-        submission=submission,
-        action=action.value,
-        from_status=before.value,
-        to_status=after.value,
-        by=who.name,
-        reason=reason,
-    )
+    """Move a submission, recording who did it, when and why; a refused move changes and creates nothing.
+
+    Holds the unit's write lock of the round first (as a write of its figures does), so that an approval comes
+    wholly before or wholly after any write of the figures it approves; refused when it cannot get it in time."""
+    try:
+        return _act(round_, dataset, unit, action, who, reason)
+    except Busy as exc:
+        return Refusal(exc.vi, exc.en)
+
+
+def _act(
+    round_: Round, dataset: Dataset, unit: Unit, action: Action, who: Principal, reason: str
+) -> Submission | Refusal:
+    with write_transaction():
+        hold_units(round_.pk, [unit.pk])
+        found = Submission.objects.filter(round=round_, dataset=dataset, unit=unit).first()
+        submission = found or Submission(round=round_, dataset=dataset, unit=unit, status=Status.DRAFT.value)
+        before = Status(submission.status)
+        after = move(before, action, who, unit.code, reason)
+        if isinstance(after, Refusal):
+            return after
+        if action is Action.SUBMIT:
+            present = set(Value.objects.filter(round=round_, unit=unit).values_list("indicator__code", flat=True))
+            missing = missing_required(get_catalogue().datasets[dataset.code], unit.code, present)
+            if missing:
+                return Refusal(
+                    f"chưa có chỉ tiêu bắt buộc: {', '.join(missing)}",
+                    f"required indicators are missing: {', '.join(missing)}",
+                )
+        now = timezone.now()
+        submission.status = after.value
+        if action is Action.SUBMIT:
+            submission.submitted_at, submission.submitted_by = now, who.name
+        if action is Action.APPROVE:
+            submission.approved_at, submission.approved_by = now, who.name
+        if action is Action.REOPEN:
+            submission.approved_at, submission.approved_by = None, ""
+        submission.save()
+        SubmissionEvent.objects.create(
+            submission=submission,
+            action=action.value,
+            from_status=before.value,
+            to_status=after.value,
+            by=who.name,
+            reason=reason,
+        )
     return submission
 
 

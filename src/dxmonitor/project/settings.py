@@ -110,6 +110,20 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# How long a write waits for another write of the same units before it is refused ("try again"): PostgreSQL's
+# lock_timeout in the write path (intake/locks.py), SQLite's busy timeout.
+WRITE_WAIT_SECONDS = float(os.environ.get("DXMONITOR_WRITE_WAIT_SECONDS", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Every transaction takes SQLite's one write lock when it begins, not when it first writes: a writer then
+        # checks and reads what it will replace already holding the lock, and two writers wait in turn instead of
+        # failing with "database is locked" halfway.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": WRITE_WAIT_SECONDS,
+        # Readers go on reading while a write is under way (the write-ahead log), and commits are cheaper.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 TIME_ZONE = os.environ.get("DXMONITOR_TIME_ZONE", "Asia/Ho_Chi_Minh")
@@ -139,6 +153,10 @@ CACHES = {
     if os.environ.get("DXMONITOR_REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# A figure's as-of day must fall within its round: from the first day of the month before it to the round's
+# deadline (or last day) plus this many days (intake/days.py).
+AS_OF_MARGIN_DAYS = int(os.environ.get("DXMONITOR_AS_OF_MARGIN_DAYS", "60"))
 
 # Where reports are written and served from.
 REPORTS_DIR = Path(os.environ.get("DXMONITOR_REPORTS_DIR", BASE_DIR / "out"))

@@ -21,11 +21,11 @@ from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.schema import Dataset, Indicator
 from dxmonitor.evaluation.facts import Fact, pick_main
 from dxmonitor.evaluation.formats import figure, number, window_text
+from dxmonitor.intake.locks import Busy
 from dxmonitor.intake.long_format import LongRecord
 from dxmonitor.intake.models import Source, Submission, Value
 from dxmonitor.intake.planning import ImportPlan, plan_records, round_end
-from dxmonitor.intake.service import guard
-from dxmonitor.intake.store import apply_plan
+from dxmonitor.intake.service import Writer, write
 from dxmonitor.intake.submissions import act
 from dxmonitor.intake.templates import figure_columns
 from dxmonitor.intake.windows import Window
@@ -250,15 +250,19 @@ def entry(request: HttpRequest, code: str, dataset: str, unit: str, fmt: str | N
     stored = stored_figures(round_, unit, cells)
     records = form_records(request.POST, cells, unit, ds.code, shown_windows(round_, unit, ds, stored))
     plan: ImportPlan = plan_records(records, round_.code, catalogue)
-    guard(plan, catalogue, principal.can_write)
     blanks = left_blank(request.POST, cells, stored)
-    if not plan.ok:
+    try:
+        summary = write(plan, catalogue, Writer(principal, Source.FORM)).summary
+    except Busy as exc:
+        messages.error(request, f"{exc.vi} / {exc.en}")
+        data = entry_data(round_, ds, unit, principal, request.POST, blanks)
+        return render(request, template, {"data": data}, status=409)
+    if summary is None:
         count = len(plan.errors)
         messages.error(request, ngettext("%(n)d lỗi — chưa lưu gì.", "%(n)d lỗi — chưa lưu gì.", count) % {"n": count})
         data = entry_data(round_, ds, unit, principal, request.POST, [*plan.problems, *blanks])
         return render(request, template, {"data": data}, status=422)
-    summary = apply_plan(plan, user=principal.name, source=Source.FORM)
-    changed = len(summary.new) + len(summary.changed)
+    changed = len(summary.new) + len(summary.changed) + len(summary.noted)
     messages.success(
         request,
         ngettext("Đã lưu %(n)d số liệu.", "Đã lưu %(n)d số liệu.", changed) % {"n": changed}

@@ -22,11 +22,12 @@ from django.utils.translation import gettext_lazy
 from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.intake.limits import head, mebibytes
+from dxmonitor.intake.locks import Busy
 from dxmonitor.intake.models import Source
 from dxmonitor.intake.planning import ROUND_CODE, ImportPlan
-from dxmonitor.intake.service import current_limits, prepare
+from dxmonitor.intake.service import Writer, WriteResult, current_limits, read_files, write
 from dxmonitor.intake.staging import remove_stale
-from dxmonitor.intake.store import ImportSummary, apply_plan, compare
+from dxmonitor.intake.store import ImportSummary
 from dxmonitor.web.access import member_required
 
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
@@ -84,8 +85,11 @@ def _stage(files: list[UploadedFile[bytes]]) -> str:
     return ticket
 
 
-def _plan(ticket: str, round_code: str, writer: Principal) -> ImportPlan:
-    return prepare(sorted((_staging() / ticket).iterdir()), round_code, get_catalogue(), writer.can_write)
+def _check(ticket: str, round_code: str, writer: Principal, *, dry_run: bool) -> WriteResult:
+    """The staged files through the write path: checked and compared (`dry_run`), or written."""
+    catalogue = get_catalogue()
+    plan = read_files(sorted((_staging() / ticket).iterdir()), round_code, catalogue)
+    return write(plan, catalogue, Writer(writer, Source.FILE), dry_run=dry_run)
 
 
 def bounded(plan: ImportPlan, summary: ImportSummary | None = None) -> dict[str, object]:
@@ -114,26 +118,31 @@ def upload(request: HttpRequest) -> HttpResponse:
     if principal.role is Role.VIEWER:
         raise PermissionDenied(_("Thành viên Ban Chỉ đạo chỉ được xem số liệu."))
     pending = request.session.get("upload")
-    if request.method == "POST" and request.POST.get("confirm") and pending:
-        plan = _plan(pending["ticket"], pending["round"], principal)  # checked again: figures may have moved
-        del request.session["upload"]
-        if plan.ok:
-            summary = apply_plan(plan, user=principal.name, source=Source.FORM)
-            shutil.rmtree(_staging() / pending["ticket"], ignore_errors=True)
-            messages.success(
-                request, _("Đã nhập kỳ %(round)s: %(summary)s") % {"round": plan.round_code, "summary": summary.line()}
-            )
-            return redirect("upload")
-        return render(request, "web/upload.html", {"form": UploadForm(), **bounded(plan)})
-    form = UploadForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        ticket = _stage(form.cleaned_data["uploads"])
-        plan = _plan(ticket, form.cleaned_data["round"], principal)
-        if plan.ok:
-            request.session["upload"] = {"ticket": ticket, "round": plan.round_code}
-            context |= bounded(plan, compare(plan))
-        else:
-            context |= bounded(plan)
-            shutil.rmtree(_staging() / ticket, ignore_errors=True)
-    return render(request, "web/upload.html", context)
+    try:
+        if request.method == "POST" and request.POST.get("confirm") and pending:
+            # checked again as it is written: figures, locks and rules may have moved since the preview
+            result = _check(pending["ticket"], pending["round"], principal, dry_run=False)
+            del request.session["upload"]
+            if result.summary is not None:
+                shutil.rmtree(_staging() / pending["ticket"], ignore_errors=True)
+                messages.success(
+                    request,
+                    _("Đã nhập kỳ %(round)s: %(summary)s")
+                    % {"round": result.plan.round_code, "summary": result.summary.line()},
+                )
+                return redirect("upload")
+            return render(request, "web/upload.html", {"form": UploadForm(), **bounded(result.plan)})
+        form = UploadForm(request.POST or None, request.FILES or None)
+        context: dict[str, object] = {"form": form}
+        if request.method == "POST" and form.is_valid():
+            ticket = _stage(form.cleaned_data["uploads"])
+            result = _check(ticket, form.cleaned_data["round"], principal, dry_run=True)
+            context |= bounded(result.plan, result.summary)
+            if result.summary is not None:
+                request.session["upload"] = {"ticket": ticket, "round": result.plan.round_code}
+            else:
+                shutil.rmtree(_staging() / ticket, ignore_errors=True)
+        return render(request, "web/upload.html", context)
+    except Busy as exc:
+        messages.error(request, f"{exc.vi} / {exc.en}")
+        return render(request, "web/upload.html", {"form": UploadForm()}, status=409)

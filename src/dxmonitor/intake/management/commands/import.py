@@ -4,11 +4,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dxmonitor.accounts.cli import command_line_principal
 from dxmonitor.catalogue.current import require_initialised
-from dxmonitor.intake.service import prepare
-from dxmonitor.intake.store import apply_plan, compare
+from dxmonitor.intake.locks import Busy
+from dxmonitor.intake.models import Source
+from dxmonitor.intake.service import Writer, read_files, write
 
 
 class Command(BaseCommand):
@@ -20,14 +22,23 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", type=Path)
         parser.add_argument("--round", required=True, help="mã kỳ báo cáo, ví dụ 2022-06")
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và cho biết sẽ thay đổi gì")
-        parser.add_argument("--user", default="", help="người nhập (ghi vào lịch sử)")
+        parser.add_argument(
+            "--user",
+            default=None,
+            help="nhập với tư cách người dùng này, trong phạm vi đơn vị của họ (mặc định: quản trị dòng lệnh)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         catalogue = require_initialised()
-        plan = prepare(options["paths"], options["round"], catalogue)
+        writer = Writer(command_line_principal(options["user"]), Source.FILE)
+        plan = read_files(options["paths"], options["round"], catalogue)
+        try:
+            result = write(plan, catalogue, writer, dry_run=options["dry_run"])
+        except Busy as exc:
+            raise CommandError(f"{exc.vi} / {exc.en}") from exc
         for problem in plan.warnings:
             self.stderr.write(str(problem))
-        if not plan.ok:
+        if result.summary is None:
             for problem in plan.errors:
                 self.stderr.write(str(problem))
             self.stderr.write(
@@ -36,17 +47,17 @@ class Command(BaseCommand):
                 )
             )
             sys.exit(1)
+        summary = result.summary
+        created = " (kỳ mới / new round)" if summary.round_created else ""
         if options["dry_run"]:
-            summary = compare(plan)
-            self.stdout.write(f"Thử (không ghi) / dry run — kỳ {plan.round_code}: {summary.line()}")
+            self.stdout.write(f"Thử (không ghi) / dry run — kỳ {plan.round_code}{created}: {summary.line()}")
             for planned, old in summary.changed:
                 self.stdout.write(
                     f"  {planned.indicator} {planned.unit} {planned.category} {planned.window}: "
                     f"{old.normalize():f} → {planned.value.normalize():f}"
                 )
             return
-        summary = apply_plan(plan, user=options["user"])
-        created = " (kỳ mới / new round)" if summary.round_created else ""
         self.stdout.write(
-            f"Đã nhập kỳ {plan.round_code}{created}: {summary.line()}; {len(plan.warnings)} cảnh báo / warning(s)"
+            f"Đã nhập kỳ {plan.round_code}{created} ({writer.name}): {summary.line()}; "
+            f"{len(plan.warnings)} cảnh báo / warning(s)"
         )

@@ -3,12 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from dxmonitor.accounts.principals import for_user
-from dxmonitor.accounts.scope import Principal, Role
+from dxmonitor.accounts.cli import command_line_principal
 from dxmonitor.catalogue.current import require_initialised
 from dxmonitor.catalogue.models import Dataset, Round, Unit
 from dxmonitor.intake.submissions import act, remind, reporting_status
@@ -29,7 +27,11 @@ class Command(BaseCommand):
             p.add_argument("--dataset", required=True)
             p.add_argument("--unit", required=True)
             p.add_argument("--reason", default="")
-            p.add_argument("--user", default=None, help="người thực hiện (mặc định: quản trị dòng lệnh)")
+            p.add_argument(
+                "--user",
+                default=None,
+                help="người thực hiện, trong phạm vi của họ (mặc định: quản trị dòng lệnh)",
+            )
         status = sub.add_parser("status", help="tình hình nộp của kỳ / reporting status of a round")
         status.add_argument("--round", required=True)
         reminder = sub.add_parser("remind", help="gửi thư nhắc đơn vị chưa nộp / e-mail units not yet submitted")
@@ -75,13 +77,7 @@ class Command(BaseCommand):
         unit = Unit.objects.filter(code=options["unit"]).first()
         if dataset is None or unit is None:
             raise CommandError("Không có bộ số liệu hoặc đơn vị đó / no such dataset or unit")
-        who = Principal(options["user"] or "cli", Role.ADMIN, None)
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            principal = for_user(user) if user else None
-            if principal is None:
-                raise CommandError(f"Không có người dùng có vai trò '{options['user']}' / no such user with a role")
-            who = principal
+        who = command_line_principal(options["user"])
         result = act(round_, dataset, unit, action, who, options["reason"])
         if isinstance(result, Refusal):
             raise CommandError(f"{result.vi} / {result.en}")

@@ -11,14 +11,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import Progress
 
 from dxmonitor.accounts.models import Membership
+from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Unit
 from dxmonitor.demo.loading import demo_rounds, mark_issued
-from dxmonitor.intake.service import prepare
-from dxmonitor.intake.store import apply_plan
+from dxmonitor.intake.models import Source
+from dxmonitor.intake.service import Writer, read_files, write
 from dxmonitor.reports.generate import ReportError, generate
 
 DEMO_PASSWORD = "demo-dxmonitor-2022"
+DEMO_WRITER = Writer(Principal("demo", Role.ADMIN, None), Source.FILE)
 DEMO_ACCOUNTS = [
     ("quantri", "admin", None),
     ("dongphu", "reporter", "BP.DONG_PHU"),
@@ -58,12 +60,14 @@ class Command(BaseCommand):
             progress.advance(task)
             for demo in rounds:
                 progress.update(task, description=f"Nhập kỳ / import {demo.code}")
-                plan = prepare([demo.file], demo.code, get_catalogue())
-                if not plan.ok:
+                plan = read_files([demo.file], demo.code, get_catalogue())
+                result = write(plan, get_catalogue(), DEMO_WRITER)
+                if result.summary is None:
                     raise CommandError("\n".join(str(p) for p in plan.errors))
-                summary = apply_plan(plan, user="demo")
                 mark_issued(demo)
-                progress.console.print(f"Kỳ {demo.code}: {summary.line()}, {len(plan.warnings)} cảnh báo / warnings")
+                progress.console.print(
+                    f"Kỳ {demo.code}: {result.summary.line()}, {len(plan.warnings)} cảnh báo / warnings"
+                )
                 progress.advance(task)
             latest = rounds[-1].code
             progress.update(task, description=f"Báo cáo / report {latest} (DOCX, HTML)")
