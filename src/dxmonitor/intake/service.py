@@ -30,7 +30,7 @@ from dxmonitor.intake.submissions import check_locks
 from dxmonitor.intake.validation import Key, validate
 from dxmonitor.problems import Problem
 
-__all__ = ["WriteResult", "Writer", "read_files", "write"]
+__all__ = ["WriteResult", "Writer", "current_limits", "read_files", "write"]
 
 
 @dataclass(frozen=True)
