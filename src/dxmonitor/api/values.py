@@ -15,10 +15,11 @@ from dxmonitor.api.schemas import MAX_ITEMS, ChangeOut, ValueIn, ValueOut, Write
 from dxmonitor.api.submission import item_changes, records_of
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.loading import Catalogue
+from dxmonitor.intake.limits import head, number_en, number_vi
 from dxmonitor.intake.locks import Busy
 from dxmonitor.intake.models import Source, ValueChange
 from dxmonitor.intake.planning import plan_records
-from dxmonitor.intake.service import Writer, write
+from dxmonitor.intake.service import Writer, current_limits, write
 from dxmonitor.reports.export import export_rows
 from dxmonitor.reports.generate import round_context
 from dxmonitor.web.kept import kept, page_key
@@ -128,13 +129,17 @@ def write_values(
     summary = result.summary
     if summary is None:
         count = len(plan.errors)
+        limit = current_limits().errors_shown
+        errors, more = head(plan.errors, limit)
+        listed_vi = f"; liệt kê {number_vi(limit)} lỗi đầu, còn {number_vi(more)} lỗi khác" if more else ""
+        listed_en = f"; the first {number_en(limit)} are listed, and {number_en(more)} more" if more else ""
         raise ApiError(
             403 if result.outside else 422,
             "forbidden" if result.outside else "invalid_input",
-            f"Không ghi gì: {count} lỗi",
-            f"Nothing written: {count} error(s)",
-            [problem_out(p) for p in plan.errors],
-            warnings,
+            f"Không ghi gì: {count} lỗi{listed_vi}",
+            f"Nothing written: {count} error(s){listed_en}",
+            [problem_out(p) for p in errors],
+            head(warnings, limit)[0],
         )
     return WriteOut(
         round=plan.round_code,

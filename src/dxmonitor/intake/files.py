@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dxmonitor.intake.limits import DEFAULT, Limits, ReadError
 from dxmonitor.intake.long_format import LongSheet, read_long_sheet
-from dxmonitor.intake.reading import ReadError, read_sheets
+from dxmonitor.intake.reading import read_sheets
 from dxmonitor.intake.wide_format import WideTable, read_wide_sheet
 from dxmonitor.problems import Location, Problem, error
 
@@ -22,20 +23,20 @@ class SubmissionFile:
 
     def unreadable(self, exc: ReadError) -> None:
         """The file turned out unreadable: it gives nothing but that problem."""
-        self.parts, self.problems = [], [error(Location(file=self.name), exc.vi, exc.en)]
+        self.parts, self.problems = [], [error(Location(file=self.name, sheet=exc.sheet), exc.vi, exc.en)]
 
     def empty(self) -> Problem:
         return error(Location(file=self.name), "không có dòng số liệu nào", "there are no data rows")
 
 
-def read_file(path: Path, round_code: str) -> SubmissionFile:
+def read_file(path: Path, round_code: str, limits: Limits = DEFAULT) -> SubmissionFile:
     """Every sheet that is a template or a long table; sheets of notes are passed over.
 
     A template's figures are read here; a long table's rows are left to be read by whoever plans them, and if the
     file has no problem of its own and they turn out to be none, `empty()` is the problem to add."""
     found = SubmissionFile(path.name)
     try:
-        sheets = read_sheets(path)
+        sheets = read_sheets(path, limits)
         recognised = False
         for sheet in sheets:
             wide = read_wide_sheet(sheet)

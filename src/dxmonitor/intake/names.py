@@ -93,6 +93,8 @@ class UnitIndex:
     def __init__(self, units: Iterable[NamedUnit]):
         self.units = {u.code: u for u in units}
         self._seen: dict[str, Resolution] = {}
+        self._choices: list[tuple[str, str]] | None = None  # every name folded, with its unit's code
+        self._folded_choices: list[str] = []
         self._exact: dict[str, set[str]] = {}
         self._loose: dict[str, set[str]] = {}
         for unit in self.units.values():
@@ -133,8 +135,13 @@ class UnitIndex:
         from rapidfuzz import fuzz, process  # only a name not found needs it: not imported by every import
 
         query = fold_diacritics(drop_titles(normalise(text)))
-        names = [(fold_diacritics(drop_titles(normalise(n))), code) for code, u in self.units.items() for n in u.names]
-        best = process.extract(query, [n for n, _ in names], scorer=fuzz.WRatio, score_cutoff=50, limit=limit * 4)
+        if self._choices is None:  # folded once: a file of thousands of unknown names asks for thousands of hints
+            self._choices = [
+                (fold_diacritics(drop_titles(normalise(n))), code) for code, u in self.units.items() for n in u.names
+            ]
+            self._folded_choices = [n for n, _ in self._choices]
+        names = self._choices
+        best = process.extract(query, self._folded_choices, scorer=fuzz.WRatio, score_cutoff=50, limit=limit * 4)
         found: list[str] = []
         for _, _, i in best:
             name = self.units[names[i][1]].name

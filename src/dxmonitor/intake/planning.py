@@ -13,10 +13,10 @@ from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.intake.checks import plan_record
 from dxmonitor.intake.files import SubmissionFile, read_file
 from dxmonitor.intake.kept import recurring_for, unit_index
+from dxmonitor.intake.limits import DEFAULT, Limits, ReadError
 from dxmonitor.intake.long_format import FIELDS, LongRecord, LongSheet, Origin, cell_text, is_blank
 from dxmonitor.intake.names import UnitIndex
 from dxmonitor.intake.plan import ImportPlan, PlannedValue, ValueKey
-from dxmonitor.intake.reading import ReadError
 from dxmonitor.intake.recurring import Recurring
 from dxmonitor.intake.wide_format import WideTable
 from dxmonitor.intake.windows import Window
@@ -224,14 +224,14 @@ def restrict_to(plan: ImportPlan, can_write: Callable[[str], bool], catalogue: C
             )
 
 
-def plan_files(paths: Iterable[Path], round_code: str, catalogue: Catalogue) -> ImportPlan:
-    """Read and check every file; the plan holds values only if no file has an error.
+def plan_files(paths: Iterable[Path], round_code: str, catalogue: Catalogue, limits: Limits = DEFAULT) -> ImportPlan:
+    """Read and check every file within `limits`; the plan holds values only if no file has an error.
 
-    The problems of the files themselves (unreadable, no table, another round's template) come first."""
+    The problems of the files themselves (unreadable, past a limit, no table, another round's template) come first."""
     plan = ImportPlan(round_code)
     planner = Planner(plan, catalogue) if _round_is_valid(plan) else None
     file_problems: list[Problem] = []
     for path in paths:
-        file_problems += plan_file(read_file(path, round_code), planner)
+        file_problems += plan_file(read_file(path, round_code, limits), planner)
     plan.problems[:0] = file_problems
     return plan

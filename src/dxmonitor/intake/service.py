@@ -21,6 +21,7 @@ from dxmonitor.accounts.scope import Principal
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Round, Unit
 from dxmonitor.intake.days import ReportingDays
+from dxmonitor.intake.limits import Limits
 from dxmonitor.intake.locks import hold_units, write_transaction
 from dxmonitor.intake.planning import ImportPlan, plan_files, restrict_to, round_end
 from dxmonitor.intake.queries import round_facts
@@ -29,7 +30,7 @@ from dxmonitor.intake.submissions import check_locks
 from dxmonitor.intake.validation import Key, validate
 from dxmonitor.problems import Problem
 
-__all__ = ["WriteResult", "Writer", "read_files", "write"]
+__all__ = ["WriteResult", "Writer", "current_limits", "read_files", "write"]
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,24 @@ class WriteResult:
         return self.summary is not None
 
 
+def current_limits() -> Limits:
+    """The reading limits as the settings (the environment) give them."""
+    given = settings.INTAKE_LIMITS
+    return Limits(
+        file_bytes=int(given["file_bytes"]),
+        unpacked_bytes=int(given["unpacked_bytes"]),
+        sheets=int(given["sheets"]),
+        rows=int(given["rows"]),
+        cells=int(given["cells"]),
+        errors_shown=int(given["errors_shown"]),
+        seconds=float(given["seconds"]),
+    )
+
+
 def read_files(paths: Iterable[Path], round_code: str, catalogue: Catalogue) -> ImportPlan:
-    """The files' rows as a plan, with every problem of the files themselves; touches no database."""
-    return plan_files(paths, round_code, catalogue)
+    """The files' rows as a plan, within the reading limits, with every problem of the files themselves (a file
+    past a limit gives that problem alone); touches no database."""
+    return plan_files(paths, round_code, catalogue, current_limits())
 
 
 def _main_values(round_: Round | None) -> dict[Key, Decimal]:

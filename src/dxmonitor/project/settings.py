@@ -179,3 +179,16 @@ REPORT_ISSUER = {
         "DXMONITOR_RECIPIENTS", "Ban Chỉ đạo về CĐS tỉnh;Các sở, ban, ngành;UBND các huyện, thị xã, thành phố;Lưu: VT"
     ).split(";"),
 }
+
+# How far reading one submission file may go (intake/limits.py): past a limit the file is refused at once, saying which.
+INTAKE_LIMITS = {
+    "file_bytes": int(float(os.environ.get("DXMONITOR_MAX_FILE_MB", "50")) * 1024 * 1024),
+    "unpacked_bytes": int(float(os.environ.get("DXMONITOR_MAX_UNPACKED_MB", "200")) * 1024 * 1024),
+    "sheets": int(os.environ.get("DXMONITOR_MAX_SHEETS", "50")),
+    "rows": int(os.environ.get("DXMONITOR_MAX_ROWS", "200000")),
+    "cells": int(os.environ.get("DXMONITOR_MAX_CELLS", "4000000")),
+    "errors_shown": int(os.environ.get("DXMONITOR_MAX_ERRORS_SHOWN", "200")),
+    "seconds": float(os.environ.get("DXMONITOR_MAX_READ_SECONDS", "20")),
+}
+# Files checked on the upload page but never confirmed are deleted after this many hours (and by `dxmonitor cleanup`).
+UPLOAD_KEEP_HOURS = float(os.environ.get("DXMONITOR_UPLOAD_KEEP_HOURS", "24"))

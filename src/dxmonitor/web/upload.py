@@ -1,4 +1,7 @@
-"""Upload a unit's files from the browser: the same checks as `dxmonitor import`, within the user's units."""
+"""Upload a unit's files from the browser: the same checks as `dxmonitor import`, within the user's units.
+
+The page lists at most `errors_shown` problems and changes of each kind, with the count of the rest; files checked
+but never confirmed are deleted once older than `UPLOAD_KEEP_HOURS`, whenever new ones are staged."""
 
 from __future__ import annotations
 
@@ -18,13 +21,15 @@ from django.utils.translation import gettext_lazy
 
 from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue.current import get_catalogue
+from dxmonitor.intake.limits import head, mebibytes
 from dxmonitor.intake.locks import Busy
 from dxmonitor.intake.models import Source
-from dxmonitor.intake.planning import ROUND_CODE
-from dxmonitor.intake.service import Writer, WriteResult, read_files, write
+from dxmonitor.intake.planning import ROUND_CODE, ImportPlan
+from dxmonitor.intake.service import Writer, WriteResult, current_limits, read_files, write
+from dxmonitor.intake.staging import remove_stale
+from dxmonitor.intake.store import ImportSummary
 from dxmonitor.web.access import member_required
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
 
 
@@ -53,8 +58,12 @@ class UploadForm(forms.Form):
         for f in files:
             if not (f.name or "").lower().endswith(SUFFIXES):
                 raise forms.ValidationError(_("Tệp %(name)s không phải CSV hoặc Excel.") % {"name": f.name})
-            if (f.size or 0) > MAX_UPLOAD_BYTES:
-                raise forms.ValidationError(_("Tệp %(name)s lớn hơn 20 MB.") % {"name": f.name})
+            limit = current_limits().file_bytes
+            if (f.size or 0) > limit:
+                raise forms.ValidationError(
+                    _("Tệp %(name)s lớn hơn %(limit)s (DXMONITOR_MAX_FILE_MB).")
+                    % {"name": f.name, "limit": mebibytes(limit)}
+                )
         return files
 
 
@@ -63,7 +72,9 @@ def _staging() -> Path:
 
 
 def _stage(files: list[UploadedFile[bytes]]) -> str:
-    """Keep the checked files until the user confirms; the session holds only their folder's name."""
+    """Keep the checked files until the user confirms; the session holds only their folder's name. Stale tickets
+    (checked, never confirmed) go first."""
+    remove_stale(_staging(), settings.UPLOAD_KEEP_HOURS)
     ticket = uuid.uuid4().hex
     folder = _staging() / ticket
     folder.mkdir(parents=True)
@@ -79,6 +90,25 @@ def _check(ticket: str, round_code: str, writer: Principal, *, dry_run: bool) ->
     catalogue = get_catalogue()
     plan = read_files(sorted((_staging() / ticket).iterdir()), round_code, catalogue)
     return write(plan, catalogue, Writer(writer, Source.FILE), dry_run=dry_run)
+
+
+def bounded(plan: ImportPlan, summary: ImportSummary | None = None) -> dict[str, object]:
+    """The plan's problems and the changes it would make, each list cut to its first `errors_shown`, with the
+    number left out: a file of 16,000 unknown names gives a page of 200 of them, not of 16,000."""
+    limit = current_limits().errors_shown
+    errors, errors_more = head(plan.errors, limit)
+    warnings, warnings_more = head(plan.warnings, limit)
+    context: dict[str, object] = {
+        "plan": plan,
+        "errors": errors,
+        "errors_more": errors_more,
+        "warnings": warnings,
+        "warnings_more": warnings_more,
+    }
+    if summary is not None:
+        changed, changed_more = head(summary.changed, limit)
+        context |= {"summary": summary, "changed": changed, "changed_more": changed_more}
+    return context
 
 
 @member_required
@@ -101,16 +131,15 @@ def upload(request: HttpRequest) -> HttpResponse:
                     % {"round": result.plan.round_code, "summary": result.summary.line()},
                 )
                 return redirect("upload")
-            return render(request, "web/upload.html", {"form": UploadForm(), "plan": result.plan})
+            return render(request, "web/upload.html", {"form": UploadForm(), **bounded(result.plan)})
         form = UploadForm(request.POST or None, request.FILES or None)
         context: dict[str, object] = {"form": form}
         if request.method == "POST" and form.is_valid():
             ticket = _stage(form.cleaned_data["uploads"])
             result = _check(ticket, form.cleaned_data["round"], principal, dry_run=True)
-            context["plan"] = result.plan
+            context |= bounded(result.plan, result.summary)
             if result.summary is not None:
                 request.session["upload"] = {"ticket": ticket, "round": result.plan.round_code}
-                context["summary"] = result.summary
             else:
                 shutil.rmtree(_staging() / ticket, ignore_errors=True)
         return render(request, "web/upload.html", context)
