@@ -12,8 +12,10 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -23,6 +25,7 @@ from django.test import Client
 
 from dxmonitor.accounts.models import ApiToken
 from dxmonitor.catalogue.models import Unit
+from dxmonitor.intake.models import Value
 from dxmonitor.project.logs import LogFileHandler, RequestContextFilter, current_request
 from personas import PASSWORD, signed_in
 
@@ -354,3 +357,82 @@ def test_a_command_that_crashes_logs_its_traceback_and_keeps_its_console(tmp_pat
     [record] = [r for r in RECORD_START.split(log) if "dxmonitor.commands" in r]
     assert re.match(r"ERROR \d+ dxmonitor\.commands \[- - -\] dxmonitor shell -c .*: the command failed\n", record)
     assert "Traceback (most recent call last):" in record and record.rstrip().endswith("the command fell over")
+
+
+# --- odd input: never a 500 ------------------------------------------------------------------------------------
+
+ODD = [
+    "x\x00",
+    "\x00",
+    "a" * 3000,
+    "ứng-dụng-việt",
+    "٢٠٢٢-٠٦",
+    "２０２２-０６",
+    "../../etc/passwd",
+    "%",
+    "x y",
+    "\u202e😀",
+]
+ODD_PATHS = [
+    "/reports/{x}",
+    "/rounds/{x}",
+    "/datasets/{x}",
+    "/units/{x}",
+    "/indicators/{x}",
+    "/rounds/2022-06/entry/{x}/BP.DONG_PHU",
+    "/rounds/2022-06/entry/app_users/{x}",
+    "/rounds/2022-06/template/{x}",
+    "/{x}",
+    "/api/units/{x}",
+    "/api/indicators/{x}",
+    "/api/datasets/{x}",
+    "/api/rounds/{x}",
+    "/api/rounds/{x}/values",
+    "/admin/{x}",
+    "/?round={x}",
+    "/units?round={x}&q={x}&sort={x}",
+    "/datasets/app_users?round={x}&sort={x}",
+    "/indicators/app.users?round={x}&sort={x}",
+    "/submissions/?round={x}",
+    "/checks/?round={x}",
+    "/rounds/2022-06/submissions?dataset={x}",
+    "/rounds/2022-06/checks?baseline={x}",
+    "/values/history?round={x}&unit={x}&indicator={x}&category={x}",
+    "/api/units?on={x}",
+    "/api/rounds/2022-06/values?unit={x}&indicator={x}&dataset={x}&limit={x}&offset={x}",
+    "/api/values/history?round={x}&unit={x}&indicator={x}&category={x}",
+    "/login/?next={x}",
+]
+
+
+@pytest.mark.parametrize("odd", ODD, ids=lambda odd: repr(odd)[:20])
+def test_no_address_or_parameter_makes_a_server_error(personas: dict[str, User], odd: str) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(personas["admin"])
+    answers = {path: client.get(path.format(x=quote(odd, safe=""))).status_code for path in ODD_PATHS}
+    assert {path: status for path, status in answers.items() if status >= 500} == {}
+
+
+def test_a_nul_in_an_address_is_a_404_and_in_a_parameter_a_400(personas: dict[str, User]) -> None:
+    client = signed_in(personas["admin"])
+    assert [client.get(path).status_code for path in ("/reports/x%00", "/rounds%00", "/api/rounds/2022-06%00")] == [
+        404,
+        404,
+        404,
+    ]
+    page, api = client.get("/checks/?round=2022-06%00"), client.get("/api/units?on=%00")
+    assert (page.status_code, api.status_code, api.json()["detail"]) == (400, 400, "bad_request")
+    assert "<h1>Yêu cầu không hợp lệ</h1>" in page.content.decode()
+
+
+def test_a_nul_in_the_entry_forms_note_is_dropped_not_a_crash(personas: dict[str, User]) -> None:
+    client = signed_in(personas["admin"])
+    response = client.post(
+        "/rounds/2022-06/entry/app_users/BP.DONG_PHU", {"value:app.users": "5", "note": "ghi\x00chú"}
+    )
+    assert response.status_code == 200
+    assert list(
+        Value.objects.filter(round__code="2022-06", unit__code="BP.DONG_PHU", indicator__code="app.users").values_list(
+            "value", "note"
+        )
+    ) == [(Decimal(5), "ghichú")]
