@@ -11,15 +11,17 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from dxmonitor.accounts.models import ApiToken, Membership
 from dxmonitor.accounts.scope import Principal, Role, principal, subtree
 from dxmonitor.intake.models import Value, ValueChange
+from dxmonitor.project.client_address import ClientAddress, client_address
 from personas import PASSWORD, signed_in
 
 
@@ -167,6 +169,75 @@ def test_a_wrong_password_is_refused_and_five_lock_the_account(personas: dict[st
     assert other_user.status_code == 302
 
 
+BEHIND_NGINX = client_address("X-Forwarded-For", 1)  # DXMONITOR_TRUSTED_PROXY_HEADER=X-Forwarded-For
+
+
+def sign_in_through_the_proxy(client: Client, user: str, password: str, forwarded_for: str) -> int:
+    """A sign-in as nginx passes it on: from the proxy's own address, the client's appended to X-Forwarded-For."""
+    response = client.post(
+        "/login/",
+        {"username": user, "password": password},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+    return response.status_code
+
+
+@override_settings(
+    AXES_IPWARE_META_PRECEDENCE_ORDER=BEHIND_NGINX.precedence, AXES_IPWARE_PROXY_COUNT=BEHIND_NGINX.proxy_count
+)
+def test_behind_the_trusted_proxy_five_failures_lock_that_client_but_not_another(personas: dict[str, User]) -> None:
+    client = Client()
+    failures = [sign_in_through_the_proxy(client, "bob", "sai", "203.113.7.1") for _ in range(5)]
+    assert failures == [200, 200, 200, 200, 429]  # the fifth failure locks
+    assert sign_in_through_the_proxy(client, "bob", PASSWORD, "203.113.7.1") == 429
+    # Another client behind the same proxy, and one that writes client A's address into its own header first:
+    # the proxy appends the real address, and that is the one read.
+    assert sign_in_through_the_proxy(Client(), "bob", PASSWORD, "10.20.0.9") == 302
+    assert sign_in_through_the_proxy(Client(), "bob", PASSWORD, "203.113.7.1, 10.20.0.10") == 302
+
+
+@override_settings(
+    AXES_IPWARE_META_PRECEDENCE_ORDER=BEHIND_NGINX.precedence, AXES_IPWARE_PROXY_COUNT=BEHIND_NGINX.proxy_count
+)
+def test_a_client_cannot_escape_its_lock_by_writing_another_address_into_the_header(
+    personas: dict[str, User],
+) -> None:
+    failures = [sign_in_through_the_proxy(Client(), "bob", "sai", f"198.51.100.{n}, 203.113.7.1") for n in range(5)]
+    assert failures == [200, 200, 200, 200, 429]
+    assert sign_in_through_the_proxy(Client(), "bob", PASSWORD, "192.0.2.77, 203.113.7.1") == 429
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(personas: dict[str, User]) -> None:
+    # The default: a client's X-Forwarded-For is its own say, so it neither escapes a lock nor locks anyone else.
+    failures = [sign_in_through_the_proxy(Client(), "bob", "sai", f"10.30.0.{n}") for n in range(5)]
+    assert failures == [200, 200, 200, 200, 429]
+    assert sign_in_through_the_proxy(Client(), "bob", PASSWORD, "10.30.0.99") == 429
+    assert (
+        Client().post("/login/", {"username": "bob", "password": PASSWORD}, REMOTE_ADDR="10.0.0.8").status_code == 302
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "proxies", "expected"),
+    [
+        ("", 1, ClientAddress(("REMOTE_ADDR",), None)),
+        ("X-Forwarded-For", 1, ClientAddress(("HTTP_X_FORWARDED_FOR",), 0)),
+        ("HTTP_X_FORWARDED_FOR", 2, ClientAddress(("HTTP_X_FORWARDED_FOR",), 1)),
+        ("x-real-ip", 1, ClientAddress(("HTTP_X_REAL_IP",), 0)),
+    ],
+)
+def test_the_proxy_setting_says_where_the_client_address_is_read(
+    header: str, proxies: int, expected: ClientAddress
+) -> None:
+    assert client_address(header, proxies) == expected
+
+
+def test_a_trusted_proxy_header_with_no_proxy_is_refused() -> None:
+    with pytest.raises(ImproperlyConfigured):
+        client_address("X-Forwarded-For", 0)
+
+
 def test_a_post_without_its_csrf_token_is_refused(personas: dict[str, User]) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(personas["dong_phu"])
@@ -254,6 +325,18 @@ def settings_under(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 def test_behind_https_cookies_are_secure_and_hsts_is_on() -> None:
     result = settings_under({"DXMONITOR_HTTPS": "1", "DXMONITOR_SECRET_KEY": "x" * 50})
     assert result.stdout.split() == ["True", "True", "31536000", "True"]
+
+
+def test_the_trusted_proxy_header_reaches_the_login_throttle() -> None:
+    code = (
+        "from django.conf import settings as s; print(s.AXES_IPWARE_META_PRECEDENCE_ORDER, s.AXES_IPWARE_PROXY_COUNT)"
+    )
+    full = {k: v for k, v in os.environ.items() if not k.startswith("DXMONITOR_")}
+    full.update(DXMONITOR_TRUSTED_PROXY_HEADER="X-Forwarded-For", DJANGO_SETTINGS_MODULE="dxmonitor.project.settings")
+    with_proxy = subprocess.run([sys.executable, "-c", code], env=full, capture_output=True, text=True, check=True)
+    del full["DXMONITOR_TRUSTED_PROXY_HEADER"]
+    without = subprocess.run([sys.executable, "-c", code], env=full, capture_output=True, text=True, check=True)
+    assert (with_proxy.stdout, without.stdout) == ("('HTTP_X_FORWARDED_FOR',) 0\n", "('REMOTE_ADDR',) None\n")
 
 
 def test_behind_https_a_secret_key_is_required() -> None:

@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import Client
+from django.http import Http404
+from django.test import Client, RequestFactory
 from pytest_django.fixtures import Settings
 
 from dxmonitor.accounts.models import Membership
 from dxmonitor.catalogue.models import Round
 from dxmonitor.intake.models import Value
 from dxmonitor.reports import render_pdf
+from dxmonitor.web.views import report_file
 
 pytestmark = pytest.mark.django_db
 
@@ -123,9 +125,24 @@ def test_an_html_report_is_shown_in_the_browser(reports_dir: Path, viewer: Clien
         "..%5Cpyproject.toml",
         "bao-cao-2022-05.docx",
         "",
+        "x%00",
+        "bao-cao-2022-06.docx%00.html",
+        "a" * 300,  # longer than a file name may be
+        "b%C3%A1o-c%C3%A1o-%F0%9F%98%80.docx",
     ],
 )
 def test_anything_but_a_report_file_in_the_folder_is_not_found(reports_dir: Path, viewer: Client, name: str) -> None:
     response = viewer.get(f"/reports/{name}")
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", ["x\x00", "\x00", "a" * 5000])
+def test_the_report_view_itself_refuses_a_name_no_file_can_have(
+    reports_dir: Path, personas: dict[str, User], name: str
+) -> None:
+    # The NUL never reaches the view through the server (the address is refused before), but the view holds alone.
+    request = RequestFactory().get("/reports/x")
+    request.user = personas["viewer"]
+    with pytest.raises(Http404):
+        report_file(request, name)

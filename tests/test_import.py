@@ -378,6 +378,41 @@ def test_an_invalid_round_code_is_an_error(tmp_path: Path, code: str) -> None:
     assert counts() == before
 
 
+@pytest.mark.parametrize("code", ["٢٠٢٣-٠١", "２０２３-０１", "2023-０1"])
+def test_a_round_code_in_digits_other_than_0_to_9_is_an_error(tmp_path: Path, code: str) -> None:
+    path = write_csv(tmp_path / "so_lieu.csv", [VI_HEADER, *CLEAN_ROWS])
+    before = counts()
+    assert run_import(path, round_code=code)[0] == 1
+    assert counts() == before
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_figures_and_days_in_digits_other_than_0_to_9_are_errors_that_say_so(tmp_path: Path, suffix: str) -> None:
+    rows = [
+        VI_HEADER,
+        ["Sở Tư pháp", "dvc.online_service_rate", "", "٨٧,٥%", "16/01/2023", ""],
+        ["Tỉnh Bình Phước", "dvc.procedures", "", "1.７６７", "16/01/2023", ""],
+        ["BP.TU", "security.vulnerabilities", "severity=cao", "12", "١٦/٠١/٢٠٢٣", ""],
+    ]
+    if suffix == "csv":
+        path = write_csv(tmp_path / "so.csv", rows)
+    else:
+        path = write_xlsx(tmp_path / "so.xlsx", {"Số liệu": rows})
+    before = counts()
+    status, _, err = run_import(path)
+    assert (status, [line.split(": ", 1)[1] for line in err.splitlines()[:-1]]) == (
+        1,
+        [
+            "'٨٧,٥%': chỉ dùng chữ số 0–9, không dùng '٨' / '٨٧,٥%': only the digits 0–9 are read as numbers, not '٨'",
+            "'1.７６７': chỉ dùng chữ số 0–9, không dùng '７' / '1.７６７': only the digits 0–9 are read as numbers, "
+            "not '７'",
+            "'١٦/٠١/٢٠٢٣': ngày chỉ dùng chữ số 0–9, không dùng '١' / "
+            "'١٦/٠١/٢٠٢٣': dates are written with the digits 0–9 only, not '١'",
+        ],
+    )
+    assert counts() == before
+
+
 @pytest.mark.parametrize(
     "content",
     [random.Random(2023).randbytes(2048), b"", b"PK\x03\x04 not really a zip"],

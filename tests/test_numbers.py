@@ -267,3 +267,48 @@ def test_the_usual_ways_of_writing_a_figure_are_read_quickly(raw: object, kind: 
 )
 def test_a_doubtful_or_wrong_figure_is_left_to_the_full_reading(raw: object, kind: str) -> None:
     assert quick_number(raw, kind) is None  # type: ignore[arg-type]
+
+
+# --- only the digits 0–9 are numbers ----------------------------------------------------------------------------
+
+# Characters Unicode counts as numbers that are not 0–9: other scripts' decimal digits, superscripts, circled digits,
+# fractions, CJK numerals. Python's Decimal("٣") is 3; a figure must not be one reader's 3 and another's nothing.
+FOREIGN_DIGITS = st.characters(categories=["Nd", "No", "Nl"]).filter(lambda ch: not ("0" <= ch <= "9"))
+
+
+@pytest.mark.parametrize(
+    ("raw", "digit"),
+    [("٣", "٣"), ("３", "３"), ("1.７６７", "７"), ("92,3٦%", "٦"), ("۱۲۳", "۱"), ("१२", "१"), ("2²", "²"), ("①", "①")],
+)
+def test_it_refuses_digits_other_than_0_to_9_and_says_so(raw: str, digit: str) -> None:
+    with pytest.raises(NumberError) as caught:
+        parse_number(raw, "percent")
+    assert (caught.value.vi, caught.value.en) == (
+        f"'{raw}': chỉ dùng chữ số 0–9, không dùng '{digit}'",
+        f"'{raw}': only the digits 0–9 are read as numbers, not '{digit}'",
+    )
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.sampled_from(["٠", "۰", "０", "०", "০", "๐", "߀", "𝟎"]))
+def test_a_whole_number_written_in_another_scripts_digits_is_refused(n: int, zero: str) -> None:
+    written = "".join(chr(ord(zero) + int(d)) for d in str(n))
+    with pytest.raises(NumberError) as caught:
+        parse_number(written, "count")
+    assert caught.value.en == f"'{written}': only the digits 0–9 are read as numbers, not '{written[0]}'"
+
+
+@given(st.integers(min_value=0, max_value=10**12), FOREIGN_DIGITS, st.data())
+def test_one_foreign_digit_anywhere_in_a_figure_is_refused(n: int, foreign: str, data: st.DataObject) -> None:
+    written = format_decimal(n, locale="vi")
+    at = data.draw(st.integers(min_value=0, max_value=len(written)))
+    with pytest.raises(NumberError, match="only the digits 0–9"):
+        parse_number(written[:at] + foreign + written[at:], "count")
+
+
+@given(st.text(), st.sampled_from(["percent", "count", "amount"]))
+def test_a_figure_read_from_text_was_written_with_the_digits_0_to_9(text: str, kind: str) -> None:
+    try:
+        value = parse_number(text, kind).value  # type: ignore[arg-type]
+    except NumberError:
+        return
+    assert value is None or all("0" <= ch <= "9" for ch in text if ch.isnumeric())

@@ -79,3 +79,16 @@ def test_a_window_key_reads_back_as_the_same_window(window: Window, key: str) ->
 
 def test_a_window_knows_how_many_days_it_covers() -> None:
     assert (Window(date(2022, 7, 16)).days, Window(date(2022, 7, 15), date(2022, 6, 1)).days) == (0, 45)
+
+
+@pytest.mark.parametrize(
+    ("raw", "digit"),
+    [("٣١/٠٥/٢٠٢٢", "٣"), ("３1/05/2022", "３"), ("2022-0６-01", "６"), ("01/06/2022-15/07/２022", "２")],
+)
+def test_a_date_written_with_digits_other_than_0_to_9_is_refused_and_says_so(raw: str, digit: str) -> None:
+    with pytest.raises(WindowError) as caught:
+        parse_window(raw)
+    assert (caught.value.vi, caught.value.en) == (
+        f"'{raw}': ngày chỉ dùng chữ số 0–9, không dùng '{digit}'",
+        f"'{raw}': dates are written with the digits 0–9 only, not '{digit}'",
+    )

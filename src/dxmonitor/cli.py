@@ -1,5 +1,6 @@
 """The `dxmonitor` console command: Django's management commands under one name."""
 
+import logging
 import os
 import sys
 
@@ -10,7 +11,15 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = sys.argv[1:] if argv is None else argv
-    execute_from_command_line(["dxmonitor", *args])
+    try:
+        execute_from_command_line(["dxmonitor", *args])
+    except Exception:
+        # A crash, not a user's mistake (those are CommandErrors, answered and exited by the command): its traceback
+        # goes to the log file, and on to the console as before. Before the settings loaded there is no log file.
+        log = logging.getLogger("dxmonitor.commands")
+        if log.handlers:
+            log.exception("dxmonitor %s: the command failed", " ".join(args))
+        raise
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from dxmonitor.accounts.models import ApiToken
 from dxmonitor.accounts.principals import for_token, for_user
 from dxmonitor.accounts.scope import Principal
 from dxmonitor.api.errors import ApiError, forbidden
+from dxmonitor.project.logs import name_user
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
@@ -21,7 +22,11 @@ class ApiKey(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
         key = token.strip()
         found = ApiToken.find(key) if key else None
-        return for_token(found) if found is not None else None
+        if found is None:
+            return None
+        principal = for_token(found)
+        name_user(principal.name)  # the key's records in the log name it ("token:NAME")
+        return principal
 
 
 class SignedInUser(APIKeyCookie):

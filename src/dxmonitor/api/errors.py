@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.log import log_response
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import Field
 
 from dxmonitor.problems import Problem
+from dxmonitor.project.logs import reference
 
 
 class ProblemOut(Schema):
@@ -28,12 +31,19 @@ class ErrorOut(Schema):
 
     detail: str = Field(
         description="a stable code: authentication_required, forbidden, csrf_failed, not_found, malformed_body, "
-        "body_too_large, invalid_input, busy (another write holds the same figures: try again)"
+        "bad_request, body_too_large, invalid_input, busy (another write holds the same figures: try again); "
+        "server_error and database_unavailable for a fault of the server"
     )
     message_vi: str
     message_en: str
     errors: list[ProblemOut] = Field(default_factory=list, description="every problem found, in request order")
     warnings: list[ProblemOut] = Field(default_factory=list, description="what would not have blocked the request")
+
+
+class ServerErrorOut(ErrorOut):
+    """A 500 or 503: the server's fault, with the reference under which the administrator finds it in the log."""
+
+    reference: str = Field(description="the request's id, also in the X-Request-ID header; quote it when reporting")
 
 
 def problem_out(problem: Problem) -> ProblemOut:
@@ -68,9 +78,38 @@ def forbidden(vi: str, en: str, field: str = "") -> ApiError:
     return ApiError(403, "forbidden", vi, en, problems)
 
 
+def server_error_body(database: bool) -> ServerErrorOut:
+    """What a 500 (or, for a database that cannot be reached, a 503) says, with the request's reference."""
+    ref = reference()
+    if database:
+        return ServerErrorOut(
+            detail="database_unavailable",
+            message_vi=f"Tạm thời không truy cập được cơ sở dữ liệu; hãy thử lại sau ít phút (mã tham chiếu {ref})",
+            message_en=f"The database cannot be reached just now; try again in a few minutes (reference {ref})",
+            reference=ref,
+        )
+    return ServerErrorOut(
+        detail="server_error",
+        message_vi=f"Lỗi máy chủ; hãy báo quản trị viên kèm mã tham chiếu {ref}",
+        message_en=f"Server error; tell the administrator, quoting the reference {ref}",
+        reference=ref,
+    )
+
+
+# A lost or refused connection, a lock wait that timed out, "database is locked": the database may answer again in a
+# moment, so the client is told to retry (503). Any other database error is a fault of the server (500).
+DATABASE_OUTAGES = (OperationalError, InterfaceError)
+
 # Error responses every operation documents; writes add 400 (a body that is not JSON), 409 (busy: another write
 # holds the same units longer than the server waits) and 413 (a body too large).
-READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+READ_ERRORS: dict[int, type[ErrorOut]] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+    500: ServerErrorOut,
+    503: ServerErrorOut,
+}
 WRITE_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 409: ErrorOut, 413: ErrorOut, **READ_ERRORS}
 
 _TYPE_VI = {
@@ -134,7 +173,8 @@ def translate(errors: Iterable[dict[str, Any]]) -> list[ProblemOut]:
 
 
 def install_handlers(api: NinjaAPI) -> None:
-    """Answer every client mistake in the ErrorOut shape; a server fault stays a 500."""
+    """Answer every error in the ErrorOut shape: a client's mistake with its 4xx, a fault of the server with a 500 (a
+    503 when the database cannot be reached) and its reference, logged with its traceback."""
 
     def answer(request: HttpRequest, error: ApiError) -> HttpResponse:
         response = api.create_response(request, error.body.model_dump(), status=error.status)
@@ -201,3 +241,31 @@ def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
         return answer(request, ApiError(404, "not_found", "Không tìm thấy", "Not found"))
+
+    @api.exception_handler(PermissionDenied)
+    def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return answer(request, forbidden("Không có quyền", "Forbidden"))
+
+    @api.exception_handler(SuspiciousOperation)
+    def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        return answer(request, ApiError(400, "bad_request", "Yêu cầu không hợp lệ", "Bad request"))
+
+    def fault(request: HttpRequest, exc: Exception, database: bool) -> HttpResponse:
+        body = server_error_body(database)
+        response = api.create_response(request, body.model_dump(), status=503 if database else 500)
+        # As Django logs an uncaught exception: the django.request logger, with the traceback; marked as logged so
+        # that the response is not logged a second time without it.
+        log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request, exception=exc)
+        return response
+
+    @api.exception_handler(OperationalError)
+    def on_database_operational_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+        return fault(request, exc, database=True)
+
+    @api.exception_handler(InterfaceError)
+    def on_database_interface_error(request: HttpRequest, exc: InterfaceError) -> HttpResponse:
+        return fault(request, exc, database=True)
+
+    @api.exception_handler(Exception)
+    def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return fault(request, exc, database=False)

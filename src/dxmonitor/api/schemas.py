@@ -14,7 +14,7 @@ from dxmonitor.catalogue.models import Dataset, Round, Unit
 from dxmonitor.intake.models import ValueChange
 from dxmonitor.reports.export import plain
 
-PLAIN_DECIMAL = r"^-?\d+(\.\d+)?$"
+PLAIN_DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
 DECIMAL_NOTE = (
     "A plain decimal written as a string (dot decimal, no thousands separators, no trailing zeros: "
     '"92.36", "1767", "-3.4"), so that no digit is lost to floating point.'

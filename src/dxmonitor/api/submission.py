@@ -17,7 +17,7 @@ from dxmonitor.reports.export import plain
 SOURCE = "api"  # the "file" of every item: its value history reads "api:3" for the fourth item
 FIELDS = ("unit", "indicator", "category", "value", "as_of", "note")
 # An export's window "2022-06-01/2022-07-15" is read back as the window it names.
-_ISO_WINDOW = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})\s*$")
+_ISO_WINDOW = re.compile(r"^\s*([0-9]{4}-[0-9]{2}-[0-9]{2})/([0-9]{4}-[0-9]{2}-[0-9]{2})\s*$")
 # What a stored value holds (intake.models.Value.value: 24 digits, 6 of them decimals).
 MAX_DIGITS, MAX_DECIMALS = 24, 6
 

@@ -11,7 +11,7 @@ Kind = Literal["percent", "count", "amount"]
 
 BLANKS = {"", "-", "–", "—", "x", "X", "n/a", "N/A"}
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
-_SHAPE = re.compile(r"^\d[\d.,]*$")
+_SHAPE = re.compile(r"^[0-9][0-9.,]*$")  # not \d: it takes any script's digits, and Decimal reads them
 _DOT_GROUPS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3}){2,}")  # "1.903.389": thousands, whatever the kind
 
 
@@ -22,6 +22,12 @@ class NumberError(ValueError):
         super().__init__(en)
         self.vi = vi
         self.en = en
+
+
+def foreign_digit(text: str) -> str | None:
+    """The first character of `text` that Unicode counts as a number but that is not one of 0–9 (Arabic-Indic ٣,
+    full-width ３, superscript ², circled ①, …), or None."""
+    return next((ch for ch in text if ch.isnumeric() and not ("0" <= ch <= "9")), None)
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,14 @@ def parse_number(raw: object, kind: Kind) -> Reading:
                 f"'{raw}' has a % sign but the indicator is not a percentage",
             )
         text = text[:-1]
+    foreign = foreign_digit(text)
+    if foreign is not None:
+        # Python's Decimal and int read them as digits; a figure that looks like 3 to one reader and like nothing to
+        # another is refused rather than guessed.
+        raise NumberError(
+            f"'{raw}': chỉ dùng chữ số 0–9, không dùng '{foreign}'",
+            f"'{raw}': only the digits 0–9 are read as numbers, not '{foreign}'",
+        )
     if not _SHAPE.match(text) or text[-1] in ".,":
         raise NumberError(f"'{raw}' không phải là số", f"'{raw}' is not a number")
     try:

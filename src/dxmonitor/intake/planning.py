@@ -34,7 +34,7 @@ __all__ = [
     "unit_index",
 ]
 
-ROUND_CODE = re.compile(r"^((?:19|20|21)\d{2})-(0[1-9]|1[0-2])$")
+ROUND_CODE = re.compile(r"^((?:19|20|21)[0-9]{2})-(0[1-9]|1[0-2])$")  # 0–9 only: \d takes any script
 
 
 def round_end(round_code: str) -> date:

@@ -6,9 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-_DATE = r"(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})"
+from dxmonitor.intake.numbers import foreign_digit
+
+# [0-9], not \d, which takes any script's digits (and int() reads them): dates are written with 0–9 only.
+_DATE = r"([0-9]{1,2}/[0-9]{1,2}/[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})"
 _WINDOW = re.compile(rf"^\s*{_DATE}\s*(?:(?:-|–|\.\.|đến|to)\s*{_DATE})?\s*$", re.IGNORECASE)
-_ISO_INTERVAL = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*/\s*(\d{4}-\d{2}-\d{2})\s*$")  # the export's own form
+# The export's own form of a window: 2022-06-08/2022-07-19.
+_ISO_INTERVAL = re.compile(r"^\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\s*/\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\s*$")
 
 
 class WindowError(ValueError):
@@ -62,6 +66,12 @@ def parse_window(raw: object) -> Window | None:
     text = str(raw).strip()
     if not text:
         return None
+    foreign = foreign_digit(text)
+    if foreign is not None:
+        raise WindowError(
+            f"'{text}': ngày chỉ dùng chữ số 0–9, không dùng '{foreign}'",
+            f"'{text}': dates are written with the digits 0–9 only, not '{foreign}'",
+        )
     match = _WINDOW.match(text) or _ISO_INTERVAL.match(text)
     if not match:
         raise WindowError(

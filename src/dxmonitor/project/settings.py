@@ -6,6 +6,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from dxmonitor.project.client_address import client_address
+from dxmonitor.project.logs import logging_config
+
 BASE_DIR = Path(os.environ.get("DXMONITOR_HOME", Path.cwd())).resolve()
 VAR_DIR = BASE_DIR / "var"
 
@@ -37,6 +40,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dxmonitor.project.request_id.RequestIdMiddleware",  # first: every later step's records carry the request's id
+    "dxmonitor.project.odd_input.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,10 +65,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): five failures for one user name from one address lock it for 15 minutes.
+# Login throttling (django-axes): five failures for one user name from one client address lock that pair for 15
+# minutes; the same user from another address may still sign in.
 AXES_FAILURE_LIMIT = int(os.environ.get("DXMONITOR_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("DXMONITOR_LOGIN_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address. Behind a reverse proxy every request comes from the proxy, so one client's failures would
+# lock the user for everyone: name the header the proxy writes (X-Forwarded-For for nginx's
+# `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`) and how many proxies append to it. Without the setting
+# the header is ignored and the connecting address is the client's: a client cannot choose its own.
+CLIENT_ADDRESS = client_address(
+    os.environ.get("DXMONITOR_TRUSTED_PROXY_HEADER", ""), int(os.environ.get("DXMONITOR_TRUSTED_PROXY_COUNT", "1"))
+)
+AXES_IPWARE_META_PRECEDENCE_ORDER = CLIENT_ADDRESS.precedence
+AXES_IPWARE_PROXY_COUNT = CLIENT_ADDRESS.proxy_count
+AXES_IPWARE_PROXY_ORDER = "left-most"  # the header's own order, client first; the count picks from its right end
+# Strict would drop a whole header with more entries than proxies (a client's own X-Forwarded-For, or a corporate
+# proxy's) and leave no address; the entries the trusted proxies wrote are read either way.
+IPWARE_STRICT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 
@@ -74,11 +93,18 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "dxmonitor.project.errors.csrf_failure"
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = os.environ.get("DXMONITOR_SSL_REDIRECT", "1") == "1"
     SECURE_HSTS_SECONDS = int(os.environ.get("DXMONITOR_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preload: the header only consents to the browsers' built-in HTTPS list; a host gets there when its registrable
+    # domain is submitted (hstspreload.org), which a host like dxmonitor.<province>.gov.vn cannot be on its own. With
+    # includeSubDomains already sent, consenting changes nothing for a subdomain, and a deployment on a domain of
+    # its own that must keep plain HTTP somewhere below it turns it off (DXMONITOR_HSTS_PRELOAD=0), which
+    # `dxmonitor check --deploy` then reports.
+    SECURE_HSTS_PRELOAD = os.environ.get("DXMONITOR_HSTS_PRELOAD", "1") == "1"
 
 ROOT_URLCONF = "dxmonitor.project.urls"
 WSGI_APPLICATION = "dxmonitor.project.wsgi.application"
@@ -157,6 +183,17 @@ CACHES = {
 # A figure's as-of day must fall within its round: from the first day of the month before it to the round's
 # deadline (or last day) plus this many days (intake/days.py).
 AS_OF_MARGIN_DAYS = int(os.environ.get("DXMONITOR_AS_OF_MARGIN_DAYS", "60"))
+
+# The log: a rotating file under var/log/ (several server processes and commands share it) and the console.
+LOG_DIR = Path(os.environ.get("DXMONITOR_LOG_DIR", VAR_DIR / "log"))
+LOGGING = logging_config(
+    LOG_DIR,
+    level=os.environ.get("DXMONITOR_LOG_LEVEL", "INFO").upper(),
+    # A command's console shows its own output; records below a warning go to the file only.
+    console_level=os.environ.get("DXMONITOR_LOG_CONSOLE_LEVEL", "WARNING").upper(),
+    max_bytes=int(os.environ.get("DXMONITOR_LOG_MAX_BYTES", str(10 * 1024 * 1024))),
+    backups=int(os.environ.get("DXMONITOR_LOG_BACKUPS", "10")),
+)
 
 # Where reports are written and served from.
 REPORTS_DIR = Path(os.environ.get("DXMONITOR_REPORTS_DIR", BASE_DIR / "out"))

@@ -22,7 +22,7 @@ from dxmonitor.catalogue.schema import Dataset, Indicator
 from dxmonitor.evaluation.facts import Fact, pick_main
 from dxmonitor.evaluation.formats import figure, number, window_text
 from dxmonitor.intake.locks import Busy
-from dxmonitor.intake.long_format import LongRecord
+from dxmonitor.intake.long_format import LongRecord, cell_text
 from dxmonitor.intake.models import Source, Submission, Value
 from dxmonitor.intake.planning import ImportPlan, plan_records, round_end
 from dxmonitor.intake.service import Writer, write
@@ -106,10 +106,11 @@ def form_records(
 ) -> list[LongRecord]:
     """The filled inputs as rows of the long import format; row n is the n-th input, its fields the inputs' names,
     so every problem comes back to its input. An as-of left empty is the one the form offered."""
-    note = form.get("note", "").strip()
+    # The inputs read as a file's cells are: a NUL (which no keyboard types and PostgreSQL cannot store) is dropped.
+    note = cell_text(form.get("note"))
     records = []
     for row, cell in enumerate(cells, start=1):
-        raw = form.get(f"value:{cell.key}", "").strip()
+        raw = cell_text(form.get(f"value:{cell.key}"))
         if not raw:
             continue
         names = {"value": f"value:{cell.key}", "as_of": f"as_of:{cell.key}"}
@@ -121,7 +122,7 @@ def form_records(
                 indicator=cell.indicator.code,
                 value=raw,
                 category=cell.category,
-                as_of=form.get(f"as_of:{cell.key}", "").strip() or as_of_text(windows.get(cell.key, windows[""])),
+                as_of=cell_text(form.get(f"as_of:{cell.key}")) or as_of_text(windows.get(cell.key, windows[""])),
                 note=note,
                 measure="",
             )

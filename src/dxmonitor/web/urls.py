@@ -5,6 +5,7 @@ from dxmonitor.web import entry_form, intake_pages, pages, upload, views
 
 # Every page answers as JSON too: add ".json" to its address or "?format=json".
 JSON = r"(?P<fmt>\.json)?$"
+ROUND = r"(?P<code>[0-9]{4}-[0-9]{2})"  # 0–9, not \d (which takes any script's digits)
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -13,7 +14,7 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     re_path(r"^(?:index\.json)?$", pages.dashboard, name="dashboard"),
     re_path(r"^rounds" + JSON, pages.rounds, name="rounds"),
-    re_path(r"^rounds/(?P<code>\d{4}-\d{2})" + JSON, pages.dashboard, name="round"),
+    re_path(r"^rounds/" + ROUND + JSON, pages.dashboard, name="round"),
     re_path(r"^datasets" + JSON, pages.datasets, name="datasets"),
     re_path(r"^datasets/(?P<code>[a-z0-9_.]+?)" + JSON, pages.dataset, name="dataset"),
     re_path(r"^units" + JSON, pages.units, name="units"),
@@ -25,15 +26,13 @@ urlpatterns = [
     # intake: submissions and their workflow, the entry form, a value's history, findings, templates
     path("submissions/", intake_pages.latest, {"page": "submissions"}, name="submissions-latest"),
     path("checks/", intake_pages.latest, {"page": "checks"}, name="checks-latest"),
-    re_path(r"^rounds/(?P<code>\d{4}-\d{2})/submissions" + JSON, intake_pages.submissions, name="submissions"),
+    re_path(r"^rounds/" + ROUND + r"/submissions" + JSON, intake_pages.submissions, name="submissions"),
     re_path(
-        r"^rounds/(?P<code>\d{4}-\d{2})/entry/(?P<dataset>[a-z0-9_.]+)/(?P<unit>[A-Z0-9_.-]+?)" + JSON,
+        r"^rounds/" + ROUND + r"/entry/(?P<dataset>[a-z0-9_.]+)/(?P<unit>[A-Z0-9_.-]+?)" + JSON,
         entry_form.entry,
         name="entry",
     ),
-    re_path(r"^rounds/(?P<code>\d{4}-\d{2})/checks" + JSON, intake_pages.checks, name="checks"),
-    re_path(
-        r"^rounds/(?P<code>\d{4}-\d{2})/template/(?P<dataset>[a-z0-9_.]+)$", intake_pages.template, name="template"
-    ),
+    re_path(r"^rounds/" + ROUND + r"/checks" + JSON, intake_pages.checks, name="checks"),
+    re_path(r"^rounds/" + ROUND + r"/template/(?P<dataset>[a-z0-9_.]+)$", intake_pages.template, name="template"),
     re_path(r"^values/history" + JSON, intake_pages.value_history, name="value-history"),
 ]
