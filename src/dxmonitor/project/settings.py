@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "dxmonitor.accounts",
     "dxmonitor.catalogue",
     "dxmonitor.intake",
+    "dxmonitor.analytics",
     "dxmonitor.reports",
     "dxmonitor.web",
     "dxmonitor.api",
