@@ -120,11 +120,13 @@ def _prepare_all(
     def step(stage: str) -> Callable[[int], None] | None:
         return (lambda rows: progress(stage, rows)) if progress else None
 
-    procs = prepare(PROCEDURES, [procedures], mapping.procedures, work_dir / "procedures.parquet", step("procedures"))
+    work_dir.mkdir(parents=True, exist_ok=True)
+    procs_out = work_dir / "canonical-procedures.parquet"
+    procs = prepare(PROCEDURES, [procedures], mapping.procedures, procs_out, step("procedures"))
     outcome.problems += procs.problems
     if not outcome.ok:
         return None
-    doss = prepare(DOSSIERS, dossiers, mapping.dossiers, work_dir / "dossiers.parquet", step("dossiers"))
+    doss = prepare(DOSSIERS, dossiers, mapping.dossiers, work_dir / "canonical-dossiers.parquet", step("dossiers"))
     outcome.problems += doss.problems
     if not outcome.ok:
         return None

@@ -227,7 +227,7 @@ def findings_summary(found: Sequence[QualityFinding], ctx: RoundContext, reader:
 
 
 def kind_label(kind: str) -> str:
-    labels = {"percent": _("Tỷ lệ (%)"), "count": _("Số lượng"), "amount": _("Số tiền (đồng)")}
+    labels = {"percent": _("Tỷ lệ (%)"), "count": _("Số lượng"), "amount": _("Số tiền (đồng)"), "points": _("Điểm")}
     return labels.get(kind, kind)
 
 
