@@ -45,6 +45,8 @@ DOSSIER_COUNTS = (
 OPTIONAL = ("published_on_time", "updated_on_time", "content_complete", "synced", "data_reused", "citizen_data")
 PROCEDURE_COUNTS = ("procedures", "online_capable", "with_fee", *OPTIONAL[:3])
 
+COUNTS = (*DOSSIER_COUNTS, *PROCEDURE_COUNTS, "online_capable_used")
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -87,8 +89,7 @@ def rolled_up(counts: Mapping[str, Counter[str]], tree: Mapping[str, str | None]
 def _with_derived(counts: Counter[str], present: set[str]) -> dict[str, int]:
     """The counts as the formulas name them: on time and satisfied from their complements; a count of a column the
     inputs lack is left out, so that the criteria resting on it are not measured (rather than measured as 0)."""
-    named = {k: v for k, v in counts.items() if k not in OPTIONAL}
-    named |= {name: counts[name] for name in OPTIONAL if name in present}
+    named = {name: counts[name] for name in COUNTS if name not in OPTIONAL or name in present}
     named["on_time"] = counts["handled"] - counts["overdue"]
     named["satisfied"] = counts["completed"] - counts["dissatisfied"]
     return named
