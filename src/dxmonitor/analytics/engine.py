@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -38,7 +39,8 @@ def connect(
 
 
 def spark_session(master: str | None = None, conf: Mapping[str, str] | None = None) -> Any:
-    """The process's SparkSession (made once): PySpark's launcher reads spark-defaults.conf, else local[*]."""
+    """The process's SparkSession (made once): `master`, else what the Spark configuration (SPARK_CONF_DIR,
+    SPARK_HOME's spark-defaults.conf, PYSPARK_SUBMIT_ARGS) says, else local mode on all cores."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
@@ -47,9 +49,15 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
             "Spark is not installed: install the `dxmonitor[spark]` extra (uv sync --extra spark) and Java 17",
         ) from exc
     builder = SparkSession.builder.appName("dxmonitor-dossiers")
+    settings = dict(SPARK_DEFAULTS)
+    configured = any(os.environ.get(name) for name in ("SPARK_CONF_DIR", "SPARK_HOME", "PYSPARK_SUBMIT_ARGS"))
+    if master is None and not configured:
+        master = "local[*]"
     if master:
         builder = builder.master(master)
-    for key, value in {**SPARK_DEFAULTS, **(conf or {})}.items():
+    if master and master.startswith("local"):  # a driver on this machine alone listens on loopback only
+        settings |= {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
+    for key, value in {**settings, **(conf or {})}.items():
         builder = builder.config(key, value)
     try:
         session = builder.getOrCreate()

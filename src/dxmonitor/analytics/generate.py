@@ -30,6 +30,8 @@ from dxmonitor.intake.numbers import NumberError, parse_number
 CHUNK = 1_000_000
 SEASON = np.array([1.05, 0.7, 1.0, 0.95, 1.0, 1.05, 1.0, 1.0, 0.95, 1.0, 1.05, 1.2])  # Tết, then the year-end rush
 DEFAULT_ONLINE_SHARE = 0.5
+POPULAR = 5  # the first procedures of a unit, which receive most of its dossiers
+CAPABLE_SHARE = 0.97  # about the share of dossiers that go to online-capable procedures
 DAY = 86_400
 KINDS = ("department", "district", "branch", "armed")  # the units that receive dossiers
 
@@ -92,7 +94,7 @@ def _units(catalogue: Catalogue, plan: Plan, rng: np.random.Generator) -> _Units
         if u.kind in KINDS and u.valid_from <= day and (u.valid_to is None or day <= u.valid_to)
     ]
     weights = np.array([(3.0 if u.kind == "district" else 1.0) * rng.uniform(0.4, 1.6) for u in units])
-    online = np.array([min(0.99, shares.get(u.code, DEFAULT_ONLINE_SHARE) / 0.92) for u in units])
+    online = np.array([min(0.99, shares.get(u.code, DEFAULT_ONLINE_SHARE) / CAPABLE_SHARE) for u in units])
     late = rng.uniform(0.005, 0.08, len(units))
     return _Units([u.code for u in units], weights / weights.sum(), online, late)
 
@@ -106,7 +108,8 @@ def _procedures(units: _Units, rng: np.random.Generator) -> _Procedures:
         for k in range(count):
             codes.append(f"{1 + i % 3}.{(i * 1000 + k):06d}")
             unit_codes.append(unit)
-        levels += list(rng.choice(["full", "partial", "none"], count, p=[0.75, 0.17, 0.08]))
+        drawn = list(rng.choice(["full", "partial", "none"], count, p=[0.75, 0.17, 0.08]))
+        levels += ["full"] * POPULAR + drawn[POPULAR:]  # the procedures most dossiers go to are offered online
         fees += list(rng.random(count) < 0.4)
     n = len(codes)
     columns = {
@@ -146,8 +149,8 @@ def _chunk(
     received = starts[month] + (rng.random(size) * (starts[month + 1] - starts[month])).astype(np.int64)
     received = received - received % DAY + DAY * 7 // 24 + rng.integers(0, 10 * 3600, size)  # office hours
     unit = rng.choice(len(units.codes), size, p=units.weights)
-    # A procedure of the unit, the first ones far more often than the last (a few procedures carry most dossiers).
-    offset = np.minimum((rng.pareto(1.2, size) * procs.count[unit] / 8).astype(np.int64), procs.count[unit] - 1)
+    # A procedure of the unit, the first ones more often than the last (a few procedures carry many dossiers).
+    offset = (rng.random(size) ** 2 * procs.count[unit]).astype(np.int64)
     proc = procs.first[unit] + offset
     level, fee = procs.level[proc], procs.fee[proc]
     online = (level != "none") & (rng.random(size) < units.online[unit])
