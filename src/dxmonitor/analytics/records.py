@@ -24,20 +24,18 @@ def _text(value: ir.Value) -> ir.StringValue:
 
 def classify_procedures(procedures: ir.Table, units: Collection[str]) -> ir.Table:
     """Each procedure with its first problem: unreadable, duplicated (code and unit seen before), unknown unit."""
-    p = procedures
-    earlier = ibis.row_number().over(group_by=[p.procedure_code, p.unit_code], order_by=[p._file, p._row])
-    known_unit = p.unit_code.isin(list(units))
+    p = procedures.mutate(
+        _copy=ibis.row_number().over(
+            group_by=[procedures.procedure_code, procedures.unit_code], order_by=[procedures._file, procedures._row]
+        )
+    )
     issue = ibis.cases(
         (p._issue.notnull(), p._issue),
-        (earlier > 0, "duplicated_procedure"),
-        (~known_unit, "unknown_unit"),
+        (p._copy > 0, "duplicated_procedure"),
+        ((~p.unit_code.isin(list(units))).fill_null(False), "unknown_unit"),
         else_=NO_ISSUE,
     )
-    field = ibis.cases((p._issue.notnull(), p._field), (earlier > 0, "procedure_code"), else_="unit_code")
-    raw = ibis.cases(
-        (p._issue.notnull(), p._raw), (earlier > 0, p.procedure_code + " @ " + p.unit_code), else_=p.unit_code
-    )
-    return p.mutate(_issue=issue, _field=field, _raw=raw)
+    return p.mutate(_issue=issue).drop("_copy")
 
 
 def classify_dossiers(dossiers: ir.Table, procedures: ir.Table, units: Collection[str]) -> ir.Table:
@@ -55,19 +53,37 @@ def classify_dossiers(dossiers: ir.Table, procedures: ir.Table, units: Collectio
     status_mismatch = ((j.status == "completed") & j.completed_at.isnull()) | (
         (j.status == "processing") & j.completed_at.notnull()
     )
-    checks: list[tuple[ir.BooleanValue, str, str, ir.Value]] = [
-        (j._copy > 0, "duplicated_dossier_id", "dossier_id", j.dossier_id),
-        (~j.unit_code.isin(list(units)), "unknown_unit", "unit_code", j.unit_code),
-        (j._p_code.isnull(), "unknown_procedure", "procedure_code", j.procedure_code + " @ " + j.unit_code),
-        (j.completed_at < j.received_at, "completed_before_received", "completed_at", _text(j.completed_at)),
-        (j.due_at < j.received_at, "due_before_received", "due_at", _text(j.due_at)),
-        (status_mismatch, "status_mismatch", "status", j.status + " / " + _text(j.completed_at).fill_null("")),
+    issue = ibis.cases(
+        (j._issue.notnull(), j._issue),
+        (j._copy > 0, "duplicated_dossier_id"),
+        ((~j.unit_code.isin(list(units))).fill_null(False), "unknown_unit"),
+        (j._p_code.isnull(), "unknown_procedure"),
+        ((j.completed_at < j.received_at).fill_null(False), "completed_before_received"),
+        ((j.due_at < j.received_at).fill_null(False), "due_before_received"),
+        (status_mismatch.fill_null(False), "status_mismatch"),
+        else_=NO_ISSUE,
+    )
+    return j.mutate(_issue=issue).drop("_copy", "_p_code", "_p_unit")
+
+
+def _shown(bad: ir.Table) -> tuple[ir.StringValue, ir.StringValue]:
+    """The column and the written value that show a bad record's problem (computed for the few examples only)."""
+    kind = bad._issue
+    pairs: list[tuple[str, str, ir.Value]] = [
+        ("duplicated_procedure", "procedure_code", bad.procedure_code + " @ " + bad.unit_code),
+        ("duplicated_dossier_id", "dossier_id", bad["dossier_id"] if "dossier_id" in bad.columns else bad._raw),
+        ("unknown_unit", "unit_code", bad.unit_code),
+        ("unknown_procedure", "procedure_code", bad.procedure_code + " @ " + bad.unit_code),
     ]
-    read = j._issue.notnull()
-    issue = ibis.cases((read, j._issue), *[(c.fill_null(False), k) for c, k, _, _ in checks], else_=NO_ISSUE)
-    field = ibis.cases((read, j._field), *[(c.fill_null(False), f) for c, _, f, _ in checks], else_=NO_ISSUE)
-    raw = ibis.cases((read, j._raw), *[(c.fill_null(False), _text(r)) for c, _, _, r in checks], else_=NO_ISSUE)
-    return j.mutate(_issue=issue, _field=field, _raw=raw).drop("_copy", "_p_code", "_p_unit")
+    if "completed_at" in bad.columns:
+        pairs += [
+            ("completed_before_received", "completed_at", _text(bad.completed_at)),
+            ("due_before_received", "due_at", _text(bad.due_at)),
+            ("status_mismatch", "status", bad.status + " / " + _text(bad.completed_at).fill_null("")),
+        ]
+    field = ibis.cases(*[(kind == k, ibis.literal(f)) for k, f, _ in pairs], else_=bad._field)
+    raw = ibis.cases(*[(kind == k, _text(r)) for k, _, r in pairs], else_=bad._raw)
+    return field, raw
 
 
 def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
@@ -77,15 +93,28 @@ def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
 def dossier_counts(classified: ir.Table, start: datetime, end: datetime, present: Collection[str]) -> ir.Table:
     """Counts by unit, procedure, online level and kind of problem for the period [start, end): one pass, a small
     table out. Withdrawn dossiers count in no indicator; a problem row counts only as a record of its kind."""
-    d = classified
+    c = classified
     s, e = ibis.literal(start, "timestamp"), ibis.literal(end, "timestamp")
-    counted = d._issue.isnull() & (d.status != "withdrawn")
-    received = counted & (d.received_at >= s) & (d.received_at < e)
-    handled = counted & (d.received_at < e) & (d.completed_at.isnull() | (d.completed_at >= s))
-    completed = counted & (d.completed_at >= s) & (d.completed_at < e)
-    open_at_end = handled & (d.completed_at.isnull() | (d.completed_at >= e))
-    late_done = completed & d.due_at.notnull() & (d.completed_at > d.due_at)
-    late_open = open_at_end & d.due_at.notnull() & (d.due_at < e)
+    counted = c._issue.isnull() & (c.status != "withdrawn")
+    # Each condition once, as a column, so that the engine evaluates it once per record.
+    d = c.mutate(
+        _received=(counted & (c.received_at >= s) & (c.received_at < e)).fill_null(False),
+        _handled=(counted & (c.received_at < e) & (c.completed_at.isnull() | (c.completed_at >= s))).fill_null(False),
+        _completed=(counted & (c.completed_at >= s) & (c.completed_at < e)).fill_null(False),
+    )
+    d = d.mutate(
+        _late_done=(d._completed & d.due_at.notnull() & (d.completed_at > d.due_at)).fill_null(False),
+        _late_open=(
+            d._handled & (d.completed_at.isnull() | (d.completed_at >= e)) & d.due_at.notnull() & (d.due_at < e)
+        ).fill_null(False),
+    )
+    received, handled, completed, late_done, late_open = (
+        d._received,
+        d._handled,
+        d._completed,
+        d._late_done,
+        d._late_open,
+    )
     counts = {
         "records": d._row.count(),
         "received": _count(received),
@@ -125,7 +154,9 @@ def procedure_counts(classified: ir.Table, present: Collection[str]) -> ir.Table
 
 
 def examples(classified: ir.Table, limit: int = EXAMPLES) -> ir.Table:
-    """The first few records of each kind of problem, in file and row order."""
+    """The first few records of each kind of problem, in file and row order, with the column and value to show."""
     bad = classified.filter(classified._issue.notnull())
     ranked = bad.mutate(_rank=ibis.row_number().over(group_by=bad._issue, order_by=[bad._file, bad._row]))
-    return ranked.filter(ranked._rank < limit).select("_issue", "_file", "_row", "_field", "_raw")
+    first = ranked.filter(ranked._rank < limit)
+    field, raw = _shown(first)
+    return first.select("_issue", "_file", "_row", _field=field, _raw=raw)
