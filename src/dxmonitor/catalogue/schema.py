@@ -111,6 +111,7 @@ class Dataset(Strict):
     window: Literal["day", "month", "year_to_date", "cumulative", "report_date"]
     window_note: str = ""
     rules: list[Rule] = Field(default_factory=list)
+    computed: bool = False  # dxmonitor computes its figures (from dossier records): no unit sends or submits them
 
 
 UnitKind = Literal[
