@@ -251,7 +251,7 @@ def test_a_schema_violation_is_reported_with_its_file_line_and_field(tmp_path: P
             str(folder / "indicators/extra.yaml"),
             6,
             "indicators.0.kind",
-            "catalogue schema violation: Input should be 'percent', 'count' or 'amount'",
+            "catalogue schema violation: Input should be 'percent', 'count', 'amount' or 'points'",
         )
     ]
 
@@ -406,6 +406,6 @@ def test_init_refuses_a_broken_catalogue_and_names_the_file_and_line(tmp_path: P
     assert str(caught.value) == (
         "Danh mục có lỗi / the catalogue has errors:\n"
         f"[Lỗi] {folder / 'indicators/extra.yaml'}, dòng/row 6, trường/field indicators.0.kind: "
-        "sai cấu trúc danh mục: Input should be 'percent', 'count' or 'amount' / "
-        "catalogue schema violation: Input should be 'percent', 'count' or 'amount'"
+        "sai cấu trúc danh mục: Input should be 'percent', 'count', 'amount' or 'points' / "
+        "catalogue schema violation: Input should be 'percent', 'count', 'amount' or 'points'"
     )

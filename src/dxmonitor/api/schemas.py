@@ -65,7 +65,7 @@ class IndicatorOut(Schema):
     name: str
     label: str = Field(description="short column heading")
     description: str
-    kind: Literal["percent", "count", "amount"]
+    kind: Literal["percent", "count", "amount", "points"]
     direction: Literal["higher", "lower"] = Field(description="which way is better")
     decimals: int
     cumulative: bool

@@ -53,7 +53,7 @@ class Indicator(Strict):
     name: str = Field(min_length=3)
     label: str = Field(min_length=1, description="short column heading")
     description: str = Field(min_length=10)
-    kind: Literal["percent", "count", "amount"]
+    kind: Literal["percent", "count", "amount", "points"]  # points: a score such as the 766 index's
     direction: Literal["higher", "lower"] = "higher"
     decimals: int = Field(ge=0, le=4)
     disaggregation: dict[str, dict[str, str]] = Field(default_factory=dict)
@@ -111,6 +111,7 @@ class Dataset(Strict):
     window: Literal["day", "month", "year_to_date", "cumulative", "report_date"]
     window_note: str = ""
     rules: list[Rule] = Field(default_factory=list)
+    computed: bool = False  # dxmonitor computes its figures (from dossier records): no unit sends or submits them
 
 
 UnitKind = Literal[

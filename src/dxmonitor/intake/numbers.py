@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-Kind = Literal["percent", "count", "amount"]
+Kind = Literal["percent", "count", "amount", "points"]
+FRACTIONAL: tuple[Kind, ...] = ("percent", "points")  # kinds whose figures have decimals
 
 BLANKS = {"", "-", "–", "—", "x", "X", "n/a", "N/A"}
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
@@ -74,11 +75,11 @@ def _plain_digits(text: str, kind: Kind) -> tuple[Decimal, str, str]:
     # One separator followed by exactly three digits: thousands or decimals? The indicator's kind decides.
     as_thousands, as_decimal = Decimal(whole + frac), Decimal(whole + "." + frac)
     vietnamese = as_thousands if sep == "." else as_decimal
-    chosen = as_decimal if kind == "percent" else as_thousands
+    chosen = as_decimal if kind in FRACTIONAL else as_thousands
     if chosen == vietnamese:
         return chosen, "", ""
     shown = f"{chosen.normalize():f}"
-    kind_vi = {"percent": "tỷ lệ", "count": "số đếm", "amount": "số tiền"}[kind]
+    kind_vi = {"percent": "tỷ lệ", "count": "số đếm", "amount": "số tiền", "points": "điểm"}[kind]
     return (
         chosen,
         f"'{text}' có thể hiểu hai cách; vì chỉ tiêu là {kind_vi} nên đã đọc là {shown}",
@@ -145,7 +146,7 @@ def quick_number(raw: object, kind: Kind) -> Decimal | None:
     if type(raw) is int:  # not bool, a subclass
         return Decimal(raw)  # the same as Decimal(str(raw)), digits and all
     if type(raw) is float:
-        if kind != "percent" and not raw.is_integer():  # also NaN and the infinities
+        if kind not in FRACTIONAL and not raw.is_integer():  # also NaN and the infinities
             return None
         value = Decimal(str(raw))
         return value if value.is_finite() else None
@@ -173,8 +174,8 @@ def quick_number(raw: object, kind: Kind) -> Decimal | None:
     if not fraction.isdigit():
         return None
     if len(fraction) == 3 and len(whole) <= 3:  # thousands or decimals: only when both conventions agree
-        if (separator == ",") != (kind == "percent"):
+        if (separator == ",") != (kind in FRACTIONAL):
             return None
-        return Decimal(whole + "." + fraction) if kind == "percent" else Decimal(whole + fraction)
+        return Decimal(whole + "." + fraction) if kind in FRACTIONAL else Decimal(whole + fraction)
     value = Decimal(whole + "." + fraction)
-    return value if kind == "percent" or value == value.to_integral_value() else None
+    return value if kind in FRACTIONAL or value == value.to_integral_value() else None

@@ -17,7 +17,7 @@ from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.intake.checks import LARGEST, MAX_DECIMALS, MEASURES, category_code, folded_key
 from dxmonitor.intake.long_format import cell_text
 from dxmonitor.intake.names import REMEMBERED, UnitIndex
-from dxmonitor.intake.numbers import Kind, quick_number
+from dxmonitor.intake.numbers import FRACTIONAL, Kind, quick_number
 from dxmonitor.intake.windows import Window, WindowError, parse_window
 
 K = TypeVar("K")
@@ -70,7 +70,7 @@ class Figure:
             return None
         if (self.at_least_zero and value < 0) or (self.at_most_100 and value > 100):
             return None
-        if self.kind == "percent" and value != value.quantize(SMALLEST_STEP):  # counts are whole already
+        if self.kind in FRACTIONAL and value != value.quantize(SMALLEST_STEP):  # counts are whole already
             return None
         return value
 
@@ -83,7 +83,7 @@ class Figure:
             return None
         if (self.at_least_zero and cell < 0) or (self.at_most_100 and cell > 100):
             return None
-        if self.kind != "percent":
+        if self.kind not in FRACTIONAL:
             return Decimal(str(cell)) if cell.is_integer() else None
         text = str(cell)
         if "e" in text or len(text) - text.index(".") - 1 > MAX_DECIMALS:

@@ -123,6 +123,8 @@ def reporting_status(round_: Round, catalogue: Catalogue) -> list[DatasetStatus]
     figures = set(Value.objects.filter(round=round_).values_list("indicator__code", "unit__code").distinct())
     out = []
     for ds in catalogue.datasets.values():
+        if ds.computed:
+            continue
         row = DatasetStatus(ds.code, ds.name, list(ds.units))
         for unit in ds.units:
             if any((i, unit) in figures for i in ds.indicators):

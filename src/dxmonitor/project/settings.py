@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "dxmonitor.accounts",
     "dxmonitor.catalogue",
     "dxmonitor.intake",
+    "dxmonitor.analytics",
     "dxmonitor.reports",
     "dxmonitor.web",
     "dxmonitor.api",

@@ -48,7 +48,7 @@ from dxmonitor.web.reader import Reader
 
 FORM = "form"  # the "file" of the entry form's rows: a value's history reads "form!app_users:1"
 EXACT = 6  # decimals a stored value holds: the form and the history show every one of them
-MEASURE = {"percent": "%", "amount": "đồng", "count": ""}
+MEASURE = {"percent": "%", "amount": "đồng", "count": "", "points": "điểm"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LONG_FIELDS = ("unit", "indicator", "category", "value", "as_of", "note", "measure")
 

@@ -183,6 +183,8 @@ def reporting(ctx: RoundContext, reader: Reader) -> list[Data]:
     entered = {(f.indicator, f.unit) for f in ctx.current.facts if not f.computed}
     out: list[Data] = []
     for ds in ctx.catalogue.datasets.values():
+        if ds.computed:  # computed from records: nobody sends it
+            continue
         expected = [u for u in ds.units if ctx.unit(u).kind != "group" and reader.sees(u)]
         if not expected:
             continue
@@ -227,7 +229,7 @@ def findings_summary(found: Sequence[QualityFinding], ctx: RoundContext, reader:
 
 
 def kind_label(kind: str) -> str:
-    labels = {"percent": _("Tỷ lệ (%)"), "count": _("Số lượng"), "amount": _("Số tiền (đồng)")}
+    labels = {"percent": _("Tỷ lệ (%)"), "count": _("Số lượng"), "amount": _("Số tiền (đồng)"), "points": _("Điểm")}
     return labels.get(kind, kind)
 
 

@@ -1,0 +1,1 @@
+"""Dossier-level public-service indicators: Ibis expressions over the records, on DuckDB or Spark."""
