@@ -100,9 +100,10 @@ def server_error_body(database: bool) -> ServerErrorOut:
 # moment, so the client is told to retry (503). Any other database error is a fault of the server (500).
 DATABASE_OUTAGES = (OperationalError, InterfaceError)
 
-# Error responses every operation documents; writes add 400 (a body that is not JSON), 409 (busy: another write
-# holds the same units longer than the server waits) and 413 (a body too large).
+# Error responses every operation documents (400: a query no person types, such as one carrying a NUL); writes add
+# 409 (busy: another write holds the same units longer than the server waits) and 413 (a body too large).
 READ_ERRORS: dict[int, type[ErrorOut]] = {
+    400: ErrorOut,
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
@@ -110,7 +111,7 @@ READ_ERRORS: dict[int, type[ErrorOut]] = {
     500: ServerErrorOut,
     503: ServerErrorOut,
 }
-WRITE_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 409: ErrorOut, 413: ErrorOut, **READ_ERRORS}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {409: ErrorOut, 413: ErrorOut, **READ_ERRORS}
 
 _TYPE_VI = {
     "missing": "thiếu trường bắt buộc",

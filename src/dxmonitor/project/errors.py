@@ -102,7 +102,8 @@ def _message_of(exception: BaseException | None) -> str:
 def _client_error(request: HttpRequest, said: Said, exception: BaseException | None) -> HttpResponse:
     detail = _message_of(exception)
     if _is_api(request):
-        body = ErrorOut(detail=said.detail, message_vi=detail or said.title_vi, message_en=detail or said.title_en)
+        vi, _, en = detail.partition(" / ")  # the product's messages are written "tiếng Việt / English"
+        body = ErrorOut(detail=said.detail, message_vi=vi or said.title_vi, message_en=en or vi or said.title_en)
         return JsonResponse(body.model_dump(), status=said.status, json_dumps_params={"ensure_ascii": False})
     if _wants_json(request):
         error = {"error": detail or said.title_vi, "error_en": said.title_en}
