@@ -64,6 +64,12 @@ class Round(models.Model):
     report_number = models.CharField(max_length=32, blank=True, default="", help_text="e.g. 02/BC-STTTT")
     report_date = models.DateField(null=True, blank=True, help_text="the date the report is issued")
     deadline = models.DateTimeField(null=True, blank=True, help_text="when units' submissions are due")
+    datasets = models.ManyToManyField(
+        Dataset, blank=True, related_name="rounds", help_text="the datasets collected this round"
+    )
+    state = models.CharField(max_length=8, choices=[("open", "open"), ("closed", "closed")], default="open")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.CharField(max_length=150, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
