@@ -130,7 +130,12 @@ def test_a_large_write_racing_an_approval_never_changes_the_approved_figures(
 ) -> None:
     dataset, unit = APPROVED
     orders: list[str] = []
-    # The approval is sent from 0 to 1.8 s after the write: before it takes its locks, while it writes, after it.
+    # How long the write takes on this machine now (a loaded CI machine is several times slower than a quiet one), so
+    # that the approvals below are sent from 0 to 1.3 times that after the write: before it takes its locks, while it
+    # writes, after it.
+    [alone] = finish(start(scratch, "bulk", "--items", "5000", "--base", "500"))
+    assert alone["status"] == 200, alone
+    step = 1.3 * (alone["ended"] - alone["started"]) / 12
     for attempt in range(13):
         signal = tmp_path / f"sent-{attempt}"
         assert finish(start(scratch, "reset", "--dataset", dataset, "--unit", unit))[0]["status"] == "submitted"
@@ -145,7 +150,7 @@ def test_a_large_write_racing_an_approval_never_changes_the_approved_figures(
             "--signal",
             str(signal),
             "--delay",
-            str(0.15 * attempt),
+            str(step * attempt),
         )
         [written], [approval] = finish(bulk), finish(approver)
         [now] = finish(start(scratch, "figures", "--dataset", dataset, "--unit", unit))
