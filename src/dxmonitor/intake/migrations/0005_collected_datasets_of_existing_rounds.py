@@ -1,10 +1,12 @@
 """A round made before rounds named their datasets collects the datasets it holds figures of (all the uncomputed
 ones when it holds none), so that what it expects stays what it already had."""
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
-def collected(apps, schema_editor):
+def collected(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Round = apps.get_model("catalogue", "Round")
     Dataset = apps.get_model("catalogue", "Dataset")
     Value = apps.get_model("intake", "Value")
