@@ -54,7 +54,9 @@ def open_round(request: HttpRequest, body: RoundIn) -> tuple[int, Round]:
     if not principal.is_admin:
         raise forbidden("Chỉ quản trị mở kỳ báo cáo mới", "Only an admin opens a new round")
     given = body.model_dump(exclude_none=True)
-    data: dict[str, Any] = {**(defaults_for(body.code) if ROUND_CODE.match(body.code) else {}), **given}
+    # a wrong code has no previous round: the datasets default to the latest round's, so the code's is the one error
+    defaults = defaults_for(body.code) if ROUND_CODE.match(body.code) else defaults_for(None)
+    data: dict[str, Any] = {**defaults, **given}
     form = RoundForm(data)
     if not form.is_valid():
         errors = [

@@ -195,11 +195,12 @@ def new_round_initial() -> dict[str, object]:
     }
 
 
-def defaults_for(code: str) -> dict[str, object]:
-    """The defaults of a new round `code` (valid) for a client that leaves them out: name, baseline, datasets."""
-    previous = previous_round(code)
+def defaults_for(code: str | None) -> dict[str, object]:
+    """The defaults of a new round `code` (valid; None: after the latest) for a client that leaves them out: name,
+    baseline, datasets."""
+    previous = previous_round(code) if code else Round.objects.order_by("-code").first()
     return {
-        "name": round_name(code),
+        "name": round_name(code) if code else "",
         "baseline": previous.code if previous else None,
         "datasets": [d.code for d in default_datasets(previous)],
     }
