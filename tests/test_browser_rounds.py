@@ -12,15 +12,16 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+import test_browser
 from dxmonitor.catalogue.models import Round
-from test_browser import (  # noqa: F401 — fixtures, used by name
-    ARTIFACTS,
-    browser,
-    demo_left_in_place,
-    playwright,
-    sign_in,
-    site,
-)
+from test_browser import ARTIFACTS, sign_in
+
+# test_browser's fixtures, found by pytest under these names: the browser, the live server with the demo and its
+# accounts, and the demo left in place for the tests that run after.
+playwright = test_browser.playwright
+browser = test_browser.browser
+site = test_browser.site
+demo_left_in_place = test_browser.demo_left_in_place
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +59,8 @@ def test_the_admin_opens_round_2022_07_from_the_rounds_page_with_a_typed_deadlin
         deadline = page.get_by_label("Hạn nộp (dd/mm/yyyy)")
         deadline.click()
         expect(page.locator(".flatpickr-calendar.open")).to_be_visible()  # the Vietnamese calendar, served locally
-        expect(page.locator(".flatpickr-calendar.open .flatpickr-weekday").first).to_have_text("T2")  # Vietnamese weekdays, Monday first
+        weekdays = page.locator(".flatpickr-calendar.open .flatpickr-weekday")
+        expect(weekdays.first).to_have_text("T2")  # Vietnamese weekdays, Monday first
         deadline.fill("15/08/2022")
         deadline.press("Enter")
         page.get_by_label("Số báo cáo").fill("03/BC-STTTT")

@@ -27,9 +27,7 @@ from personas import signed_in
 
 BAD_CODE = "mã kỳ báo cáo '07/2022' phải có dạng YYYY-MM, ví dụ 2022-07"
 BAD_CODE_EN = "round code '07/2022' must look like YYYY-MM, e.g. 2022-07"
-UNKNOWN_VI = (
-    "chưa có kỳ báo cáo '2023-07'; các kỳ đang mở: 2022-05, 2022-06. Chỉ quản trị mở kỳ mới (trang Kỳ báo cáo)"
-)
+UNKNOWN_VI = "chưa có kỳ báo cáo '2023-07'; các kỳ đang mở: 2022-05, 2022-06. Chỉ quản trị mở kỳ mới (trang Kỳ báo cáo)"
 JUNE_DATASETS = [
     "app_users",
     "cnscd",
