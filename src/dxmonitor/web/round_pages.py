@@ -124,7 +124,7 @@ def state(request: HttpRequest, code: str) -> HttpResponse:
     if wanted == round_.state:
         return redirect("round-edit", code=round_.code)
     if not reason:
-        message = _("Cần ghi lý do đóng hoặc mở lại kỳ. / A reason is needed to close or reopen a round.")
+        message = _("Cần ghi lý do đóng hoặc mở lại kỳ.")
         context = _edit_context(round_, RoundForm(instance=round_), message)
         return render(request, "web/round_form.html", context, status=400)
     change_state(round_, wanted, principal.name, reason)
