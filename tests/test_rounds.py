@@ -21,8 +21,11 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from dxmonitor.accounts.models import ApiToken
-from dxmonitor.catalogue.models import Round, RoundEvent, Unit
+from dxmonitor.accounts.principals import for_user
+from dxmonitor.catalogue.models import Dataset, Round, RoundEvent, Unit
 from dxmonitor.intake.models import Submission, Value, ValueChange
+from dxmonitor.intake.submissions import act
+from dxmonitor.intake.workflow import Action, Refusal
 from personas import signed_in
 
 BAD_CODE = "mã kỳ báo cáo '07/2022' phải có dạng YYYY-MM, ví dụ 2022-07"
@@ -331,9 +334,15 @@ def test_a_closed_round_refuses_a_reporter_s_write_and_move_but_takes_an_admin_s
     by_bob = bob.post("/api/rounds/2022-06/values", json.dumps(figure), content_type="application/json")
     assert by_bob.status_code == 422
     assert by_bob.json()["errors"][0]["message_en"].startswith("round 2022-06 was closed on ")
-    submitted = bob.post("/rounds/2022-06/entry/app_users/BP.DONG_PHU", {"action": "submit"})
-    assert not Submission.objects.filter(round=june, unit__code="BP.DONG_PHU", status="submitted").exists()
-    assert submitted.status_code != 500
+    app_users, dong_phu = Dataset.objects.get(code="app_users"), Unit.objects.get(code="BP.DONG_PHU")
+    bob_principal = for_user(User.objects.get(username="bob"))
+    assert bob_principal is not None
+    move = act(june, app_users, dong_phu, Action.SUBMIT, bob_principal)
+    assert move == Refusal(
+        "kỳ báo cáo 2022-06 đã đóng; chỉ quản trị còn thay đổi được bài nộp của kỳ này",
+        "round 2022-06 is closed; only an admin may still move its submissions",
+    )
+    assert not Submission.objects.filter(round=june, unit=dong_phu, status="submitted").exists()
 
     by_alice = alice.post("/api/rounds/2022-06/values", json.dumps(figure), content_type="application/json")
     assert by_alice.status_code == 200
