@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from dxmonitor.catalogue.loading import Catalogue, load_catalogue
-from dxmonitor.demo.loading import demo_rounds, mark_issued
+from dxmonitor.demo.loading import demo_rounds, mark_issued, open_demo_round
 from dxmonitor.intake.planning import plan_files
 from personas import make_personas
 from writing import write_plan
@@ -34,6 +34,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
         for demo in demo_rounds():
             plan = plan_files([demo.file], demo.code, load_catalogue())
             assert plan.ok, plan.errors
+            open_demo_round(demo, plan)
             write_plan(plan, user="demo")
             mark_issued(demo)
     yield

@@ -224,6 +224,33 @@ def test_an_indicator_shows_its_target_and_its_legal_source(dong_phu_key: str) -
     assert list(severity["severity"]) == ["nguy_hiem", "cao", "trung_binh", "thap"]
 
 
+# The datasets each demo round collects: those its figures belong to.
+JUNE_DATASETS = [
+    "app_users",
+    "cnscd",
+    "dvc_overview",
+    "dvc_rates",
+    "e_auth",
+    "hotline",
+    "office_software",
+    "online_payments",
+    "portal",
+    "security_scan",
+]
+MAY_DATASETS = [
+    "app_users",
+    "cnscd",
+    "dvc_overview",
+    "dvc_rates",
+    "e_auth",
+    "hotline",
+    "network",
+    "office_software",
+    "portal",
+    "tax_payments",
+]
+
+
 def test_rounds_list_their_baseline_and_report(dong_phu_key: str) -> None:
     body = KeyClient(dong_phu_key).get("/api/rounds").json()
     assert body == {
@@ -237,6 +264,9 @@ def test_rounds_list_their_baseline_and_report(dong_phu_key: str) -> None:
                 "baseline": None,
                 "report_number": "01/BC-STTTT",
                 "report_date": "2022-06-20",
+                "state": "open",
+                "deadline": None,
+                "datasets": MAY_DATASETS,
             },
             {
                 "code": "2022-06",
@@ -244,6 +274,9 @@ def test_rounds_list_their_baseline_and_report(dong_phu_key: str) -> None:
                 "baseline": "2022-05",
                 "report_number": "02/BC-STTTT",
                 "report_date": "2022-07-20",
+                "state": "open",
+                "deadline": None,
+                "datasets": JUNE_DATASETS,
             },
         ],
     }
@@ -302,7 +335,7 @@ def test_an_unknown_unit_in_a_path_is_404(dong_phu_key: str) -> None:
 def test_a_round_code_that_is_not_yyyy_mm_is_404_saying_so(dong_phu_key: str, path: str) -> None:
     response = KeyClient(dong_phu_key).get(path)
     assert response.status_code == 404
-    assert response.json()["message_en"] == "round code '2022-6' must look like YYYY-MM"
+    assert response.json()["message_en"] == "round code '2022-6' must look like YYYY-MM, e.g. 2022-07"
 
 
 def test_a_round_that_does_not_exist_is_404(dong_phu_key: str) -> None:
@@ -331,8 +364,8 @@ def test_a_body_too_large_is_413_and_writes_nothing(dong_phu_key: str) -> None:
 @pytest.mark.parametrize(
     ("code", "message"),
     [
-        ("2022-6", "round code '2022-6' must look like YYYY-MM"),
-        ("0000-01", "round code '0000-01' must look like YYYY-MM"),
+        ("2022-6", "round code '2022-6' must look like YYYY-MM, e.g. 2022-07"),
+        ("0000-01", "round code '0000-01' must look like YYYY-MM, e.g. 2022-07"),
     ],
 )
 def test_writing_to_a_round_code_that_is_not_a_month_is_422(dong_phu_key: str, code: str, message: str) -> None:
@@ -516,14 +549,24 @@ def test_a_dry_run_says_what_would_change_and_writes_nothing(dong_phu_key: str) 
     assert snapshot() == before
 
 
-def test_a_new_round_code_creates_the_round(dong_phu_key: str) -> None:
+def test_a_write_to_a_round_that_does_not_exist_is_refused_naming_the_open_rounds(dong_phu_key: str) -> None:
+    before = snapshot()
     response = KeyClient(dong_phu_key).post(
         "/api/rounds/2022-07/values", [{"unit": "BP.DONG_PHU", "indicator": "dvc.procedures", "value": "1.770"}]
     )
-    assert (response.status_code, response.json()["round_created"]) == (200, True)
-    round_ = Round.objects.get(code="2022-07")
-    assert (round_.name, round_.effective_baseline()) == ("tháng 7/2022", Round.objects.get(code="2022-06"))
-    assert Value.objects.get(round=round_).value == 1770
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "index": None,
+            "field": "round",
+            "message_vi": "chưa có kỳ báo cáo '2022-07'; các kỳ đang mở: 2022-05, 2022-06. "
+            "Chỉ quản trị mở kỳ mới (trang Kỳ báo cáo)",
+            "message_en": "there is no round '2022-07'; open rounds: 2022-05, 2022-06. "
+            "Only an admin opens a new round (the Rounds page)",
+        }
+    ]
+    assert not Round.objects.filter(code="2022-07").exists()
+    assert snapshot() == before
 
 
 def test_an_all_or_nothing_write_lists_every_error_and_writes_nothing(dong_phu_key: str) -> None:
@@ -619,8 +662,9 @@ def test_a_signed_in_writer_cannot_write_outside_its_units(
 def test_a_key_cannot_create_a_round_with_a_figure_outside_its_units(dong_phu_key: str) -> None:
     before = snapshot()
     response = KeyClient(dong_phu_key).post("/api/rounds/2022-07/values", [LOC_NINH_FIGURE])
-    assert response.status_code == 403
+    assert response.status_code == 422  # the round does not exist: refused before the units are looked at
     assert snapshot() == before
+    assert not Round.objects.filter(code="2022-07").exists()
 
 
 def test_the_admin_writes_any_units_figures(personas: dict[str, User]) -> None:

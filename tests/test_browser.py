@@ -24,10 +24,11 @@ from dxmonitor.accounts.models import Membership
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Round, Unit
 from dxmonitor.catalogue.sync import sync_catalogue
-from dxmonitor.demo.loading import demo_rounds, mark_issued
+from dxmonitor.demo.loading import demo_rounds, mark_issued, open_demo_round
+from dxmonitor.intake.service import read_files
 from dxmonitor.reports.generate import generate
 from dxmonitor.reports.management.commands.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from writing import import_files
+from writing import import_files, write_plan
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +66,9 @@ def load_demo() -> None:
         return
     sync_catalogue(get_catalogue())
     for demo in demo_rounds():
-        import_files([demo.file], demo.code, user="demo")
+        plan = read_files([demo.file], demo.code, get_catalogue())
+        open_demo_round(demo, plan)
+        write_plan(plan, user="demo")
         mark_issued(demo)
 
 

@@ -133,7 +133,7 @@ def test_bad_records_are_listed_on_stderr_and_the_clean_ones_stored(tmp_path: Pa
 def test_an_unknown_round_code_or_file_is_a_clear_error(tmp_path: Path) -> None:
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="phải có dạng YYYY-MM / must look like YYYY-MM"):
+    with pytest.raises(CommandError, match="'2022-13' phải có dạng YYYY-MM, ví dụ 2022-07 / round code"):
         compute_june(tmp_path, JUNE_DOSSIERS[:1], "--round", "2022-13")
     with pytest.raises(CommandError, match="Không có tệp / no such file"):
         dossiers_command("compute", "--procedures", "nope.csv", "--dossiers", "nope.csv", "--round", "2022-06")

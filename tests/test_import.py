@@ -98,13 +98,25 @@ CLEAN_VALUES = {
 }
 
 
+# What the demo's June round collects: the datasets its figures belong to, which a round the operator opens after it
+# collects too.
+JUNE_DATASETS = (
+    "app_users, cnscd, dvc_overview, dvc_rates, e_auth, hotline, office_software, online_payments, portal, "
+    "security_scan"
+)
+
+
 def test_a_clean_csv_with_vietnamese_headers_imports_every_value(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "so_lieu.csv", [VI_HEADER, *CLEAN_ROWS])
     status, out, err = run_import(path)
-    assert (status, out, err) == (
+    assert (status, out.splitlines(), err) == (
         0,
-        f"Đã nhập kỳ 2023-01 (kỳ mới / new round) ({OPERATOR}): mới/new 6, thay đổi/changed 0, không đổi/unchanged 0; "
-        "0 cảnh báo / warning(s)\n",
+        [
+            f"Đã mở kỳ mới tháng 1/2023 (2023-01), so sánh với 2022-06, thu thập: {JUNE_DATASETS} / "
+            f"opened the new round 2023-01, compared with 2022-06, collecting: {JUNE_DATASETS}",
+            f"Đã nhập kỳ 2023-01 (kỳ mới / new round) ({OPERATOR}): mới/new 6, thay đổi/changed 0, "
+            "không đổi/unchanged 0; 0 cảnh báo / warning(s)",
+        ],
         "",
     )
     assert stored() == CLEAN_VALUES
@@ -294,6 +306,7 @@ def test_a_dry_run_of_a_new_round_does_not_create_it(tmp_path: Path) -> None:
     status, out, _ = run_import(path, dry_run=True)
     assert (status, out) == (
         0,
+        "Sẽ mở kỳ mới tháng 1/2023 (2023-01) / would open the new round 2023-01 (quản trị dòng lệnh / the operator)\n"
         "Thử (không ghi) / dry run — kỳ 2023-01 (kỳ mới / new round): "
         "mới/new 6, thay đổi/changed 0, không đổi/unchanged 0\n",
     )
@@ -370,8 +383,8 @@ def test_an_invalid_round_code_is_an_error(tmp_path: Path, code: str) -> None:
         1,
         "",
         [
-            f"[Lỗi] trường/field round: mã kỳ báo cáo '{code}' phải có dạng YYYY-MM / "
-            f"round code '{code}' must look like YYYY-MM",
+            f"[Lỗi] trường/field round: mã kỳ báo cáo '{code}' phải có dạng YYYY-MM, ví dụ 2022-07 / "
+            f"round code '{code}' must look like YYYY-MM, e.g. 2022-07",
             "Không nhập gì: 1 lỗi. / Nothing imported: 1 error(s).",
         ],
     )

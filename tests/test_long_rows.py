@@ -193,7 +193,7 @@ def test_with_a_wrong_round_the_rows_are_still_counted(tmp_path: Path, catalogue
     plan = plan_files([only_header, one_row], round_code, catalogue)
     assert [(p.location.file, p.message_en) for p in plan.problems] == [
         ("trong.csv", "there are no data rows"),
-        ("", f"round code '{round_code}' must look like YYYY-MM"),
+        ("", f"round code '{round_code}' must look like YYYY-MM, e.g. 2022-07"),
     ]
 
 

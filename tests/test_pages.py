@@ -545,7 +545,7 @@ def test_the_rounds_list_gives_numbers_dates_baselines_and_files(vy: Client) -> 
         "/reports/bao-cao-2022-06.html",
     ]
     assert data["rounds"][0]["report_date_text"] == "20/7/2022"
-    assert "tháng 6/2022 2022-06 tháng 5/2022 02/BC-STTTT 20/7/2022" in html
+    assert "tháng 6/2022 2022-06 Đang mở — tháng 5/2022 02/BC-STTTT 20/7/2022" in html
 
 
 def test_json_by_suffix_and_by_parameter_are_the_same(vy: Client) -> None:

@@ -163,7 +163,7 @@ def test_the_template_command_writes_the_rows_of_one_unit(tmp_path: Path) -> Non
     ("options", "message"),
     [
         ({"dataset": "khong_co", "round": "2022-07"}, "Không có bộ số liệu 'khong_co'"),
-        ({"dataset": "app_users", "round": "2022-7"}, "Mã kỳ '2022-7' phải có dạng YYYY-MM"),
+        ({"dataset": "app_users", "round": "2022-7"}, "mã kỳ báo cáo '2022-7' phải có dạng YYYY-MM"),
         ({"dataset": "app_users", "round": "2022-07", "unit": "BP.SO_TP"}, "không thuộc bộ số liệu này"),
     ],
 )

@@ -32,7 +32,7 @@ admin.site.register(User, UserWithRoleAdmin)
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "prefix", "unit", "created_at", "last_used_at", "revoked_at")
+    list_display = ("name", "prefix", "unit", "user", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("prefix", "created_at", "last_used_at")
     exclude = ("key_hash",)
 

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.utils import timezone
 
@@ -35,10 +36,19 @@ def _digest(key: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A client's key, scoped like a reporter of `unit`. Only its SHA-256 is stored; the key is shown once."""
+    """A client's key: scoped like a reporter of `unit`, or acting as `user` (an admin's key opens rounds). Only its
+    SHA-256 is stored; the key is shown once."""
 
     name = models.CharField(max_length=100, unique=True)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="api_tokens")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        help_text="the key acts as this user, with the user's role; a deactivated user's key no longer works",
+    )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(max_length=12, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -48,20 +58,31 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = "khóa API"
         verbose_name_plural = "khóa API"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=True) ^ models.Q(user__isnull=True), name="api_token_unit_or_user"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…, {self.unit.code})"
+        return f"{self.name} ({self.prefix}…, {self.holder})"
+
+    @property
+    def holder(self) -> str:
+        """Whose key it is: the unit's code, or "user:NAME"."""
+        return f"user:{self.user.get_username()}" if self.user else self.unit.code if self.unit else ""
 
     @classmethod
-    def issue(cls, name: str, unit: Unit) -> tuple[ApiToken, str]:
+    def issue(cls, name: str, unit: Unit | None = None, user: AbstractBaseUser | None = None) -> tuple[ApiToken, str]:
         key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(name=name, unit=unit, key_hash=_digest(key), prefix=key[:12])
+        token = cls.objects.create(name=name, unit=unit, user=user, key_hash=_digest(key), prefix=key[:12])
         return token, key
 
     @classmethod
     def find(cls, key: str) -> ApiToken | None:
         """The live token for `key`, or None; marks it used."""
-        token = cls.objects.filter(key_hash=_digest(key), revoked_at__isnull=True).select_related("unit").first()
+        live = cls.objects.filter(key_hash=_digest(key), revoked_at__isnull=True)
+        token = live.select_related("unit", "user__membership__unit").first()
         if token is not None:
             cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token

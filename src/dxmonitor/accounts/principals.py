@@ -27,5 +27,11 @@ def for_user(user: AbstractBaseUser | AnonymousUser) -> Principal | None:
     return principal(user.get_username(), role, unit, _parents() if role is Role.REPORTER else {})
 
 
-def for_token(token: ApiToken) -> Principal:
+def for_token(token: ApiToken) -> Principal | None:
+    """A unit's key is scoped like a reporter of the unit; a user's key acts as that user while active with a role."""
+    if token.user is not None:
+        user = token.user
+        found = for_user(user) if user.is_active else None
+        return None if found is None else Principal(f"token:{token.name}", found.role, found.units)
+    assert token.unit is not None  # the table's constraint: a unit or a user
     return principal(f"token:{token.name}", Role.REPORTER, token.unit.code, _parents())

@@ -25,6 +25,8 @@ class ApiKey(HttpBearer):
         if found is None:
             return None
         principal = for_token(found)
+        if principal is None:  # the key of a user since deactivated or left without a role
+            return None
         name_user(principal.name)  # the key's records in the log name it ("token:NAME")
         return principal
 

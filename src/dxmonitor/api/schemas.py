@@ -109,6 +109,13 @@ class RoundOut(Schema):
     baseline: str | None = Field(description="the round its figures are compared with (chosen, else the previous)")
     report_number: str | None
     report_date: date | None
+    state: Literal["open", "closed"] = Field(description="closed: no more writes but an admin's")
+    deadline: datetime | None = Field(description="when units' submissions are due (the end of that day, local time)")
+    datasets: list[str] = Field(description="codes of the datasets collected this round")
+
+    @staticmethod
+    def resolve_datasets(round_: Round) -> list[str]:
+        return sorted(d.code for d in round_.datasets.all())
 
     @staticmethod
     def resolve_baseline(round_: Round) -> str | None:
@@ -118,6 +125,38 @@ class RoundOut(Schema):
     @staticmethod
     def resolve_report_number(round_: Round) -> str | None:
         return round_.report_number or None
+
+
+class RoundIn(Schema):
+    """A new round, as the rounds page opens it: left out, the name is "tháng M/YYYY", the baseline the previous
+    round and the datasets those of the previous round (else every dataset units send)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: Annotated[str, StringConstraints(max_length=32)] = Field(
+        description="YYYY-MM (checked as everywhere: `07/2022` is refused with a message)",
+        json_schema_extra={"example": "2022-07"},
+    )
+    name: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+        default=None, description='default "tháng M/YYYY"', json_schema_extra={"example": "tháng 7/2022"}
+    )
+    baseline: Annotated[str, StringConstraints(max_length=32)] | None = Field(
+        default=None, description="code of the round compared with; default the previous round"
+    )
+    deadline: Annotated[str, StringConstraints(max_length=32)] | None = Field(
+        default=None,
+        description="day submissions are due, dd/mm/yyyy or YYYY-MM-DD (due at the end of that day, local time)",
+        json_schema_extra={"example": "15/08/2022"},
+    )
+    datasets: Annotated[list[Annotated[str, StringConstraints(max_length=64)]], Field(max_length=200)] | None = Field(
+        default=None, description="codes of the datasets collected; default those of the previous round"
+    )
+    report_number: Annotated[str, StringConstraints(max_length=32)] | None = Field(
+        default=None, json_schema_extra={"example": "03/BC-STTTT"}
+    )
+    report_date: Annotated[str, StringConstraints(max_length=32)] | None = Field(
+        default=None, description="the report's date, dd/mm/yyyy or YYYY-MM-DD"
+    )
 
 
 class ValueOut(Schema):

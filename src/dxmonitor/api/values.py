@@ -114,7 +114,8 @@ def write_values(
 ) -> WriteOut:
     """Write figures of the round, all or nothing, checked like an imported file. Any error: nothing is written and
     every error is listed with the item's index and field (403 when an item is outside the caller's units, else 422).
-    A new round code creates the round. A value already stored is replaced and its history kept.
+    The round must exist (an admin opens it: `POST /api/rounds`); else 422 naming the open rounds, nothing created.
+    A value already stored is replaced and its history kept.
     `dry_run=true` says what would change and writes nothing."""
     principal = principal_of(request)
     if principal.role is Role.VIEWER:

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+
+from dxmonitor.catalogue.rounds import RoundCodeError, check_round_code
+
+
+def validate_round_code(code: str) -> None:
+    """The model's own check of a round code, so that the Django admin and every ModelForm refuse `07/2022`."""
+    try:
+        check_round_code(code)
+    except RoundCodeError as exc:
+        raise ValidationError(str(exc), code="round_code") from exc
 
 
 class Unit(models.Model):
@@ -58,7 +70,7 @@ class Dataset(models.Model):
 class Round(models.Model):
     """A reporting round: `2022-06` is "tháng 6/2022", reported in the following month."""
 
-    code = models.CharField(max_length=7, unique=True)
+    code = models.CharField(max_length=7, unique=True, validators=[validate_round_code])
     name = models.CharField(max_length=64)
     baseline = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     report_number = models.CharField(max_length=32, blank=True, default="", help_text="e.g. 02/BC-STTTT")
@@ -78,8 +90,36 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_closed(self) -> bool:
+        return self.state == "closed"
+
     def effective_baseline(self) -> Round | None:
         """The round this one is compared with: the one chosen, else the latest before it."""
         if self.baseline_id:
             return self.baseline
         return Round.objects.filter(code__lt=self.code).order_by("-code").first()
+
+
+class RoundEvent(models.Model):
+    """What happened to a round and by whom: opened, edited, closed, reopened, or written by an admin while closed."""
+
+    ACTIONS = [
+        ("opened", "opened"),
+        ("edited", "edited"),
+        ("closed", "closed"),
+        ("reopened", "reopened"),
+        ("written", "written while closed"),
+    ]
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16, choices=ACTIONS)
+    by = models.CharField(max_length=150)
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round.code} {self.action} {self.by}"

@@ -1,12 +1,18 @@
-"""Load the demo rounds shipped with dxmonitor."""
+"""Load the demo rounds shipped with dxmonitor: each is opened (collecting the datasets it holds figures of), its
+figures written through the one write path, and given the number and date of the report issued for it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
+
+if TYPE_CHECKING:
+    from dxmonitor.catalogue.models import Round
+    from dxmonitor.intake.planning import ImportPlan
 
 DEMO_DIR = Path(__file__).parent / "data"
 
@@ -22,6 +28,19 @@ class DemoRound:
 def demo_rounds() -> list[DemoRound]:
     spec = yaml.safe_load((DEMO_DIR / "rounds.yaml").read_text(encoding="utf-8"))
     return [DemoRound(r["code"], DEMO_DIR / r["file"], r["report_number"], r["report_date"]) for r in spec["rounds"]]
+
+
+def open_demo_round(demo: DemoRound, plan: ImportPlan, by: str = "demo") -> Round:
+    """The demo round, opened if new, collecting the datasets units send that hold its planned figures."""
+    from dxmonitor.catalogue.models import Dataset, Round
+    from dxmonitor.catalogue.round_store import open_round
+
+    found = Round.objects.filter(code=demo.code).first()
+    if found is not None:
+        return found
+    indicators = {v.indicator for v in plan.values}
+    held = Dataset.objects.filter(indicators__code__in=indicators).exclude(spec__computed=True).distinct()
+    return open_round(demo.code, by, datasets=held, reason="dxmonitor demo")
 
 
 def mark_issued(demo: DemoRound) -> None:

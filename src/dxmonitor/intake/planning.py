@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Callable, Iterable
-from datetime import date
 from operator import itemgetter
 from pathlib import Path
 
 from dxmonitor.catalogue.loading import Catalogue
+from dxmonitor.catalogue.rounds import ROUND_CODE, RoundCodeError, check_round_code, round_end
 from dxmonitor.intake.checks import plan_record
 from dxmonitor.intake.files import SubmissionFile, read_file
 from dxmonitor.intake.kept import recurring_for, unit_index
@@ -33,16 +31,6 @@ __all__ = [
     "round_end",
     "unit_index",
 ]
-
-ROUND_CODE = re.compile(r"^((?:19|20|21)[0-9]{2})-(0[1-9]|1[0-2])$")  # 0–9 only: \d takes any script
-
-
-def round_end(round_code: str) -> date:
-    match = ROUND_CODE.match(round_code)
-    if not match:
-        raise ValueError(round_code)
-    year, month = int(match.group(1)), int(match.group(2))
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 class Planner:
@@ -198,16 +186,12 @@ def plan_records(
 
 
 def _round_is_valid(plan: ImportPlan) -> bool:
-    if ROUND_CODE.match(plan.round_code):
-        return True
-    plan.problems.append(
-        error(
-            Location(field="round"),
-            f"mã kỳ báo cáo '{plan.round_code}' phải có dạng YYYY-MM",
-            f"round code '{plan.round_code}' must look like YYYY-MM",
-        )
-    )
-    return False
+    try:
+        check_round_code(plan.round_code)
+    except RoundCodeError as exc:
+        plan.problems.append(error(Location(field="round"), exc.vi, exc.en))
+        return False
+    return True
 
 
 def restrict_to(plan: ImportPlan, can_write: Callable[[str], bool], catalogue: Catalogue) -> None:

@@ -16,19 +16,21 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from dxmonitor.accounts.scope import Principal
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Round, Unit
+from dxmonitor.catalogue.round_store import open_round, record, unknown_round
 from dxmonitor.intake.days import ReportingDays
 from dxmonitor.intake.limits import Limits
 from dxmonitor.intake.locks import hold_units, write_transaction
 from dxmonitor.intake.planning import ImportPlan, plan_files, restrict_to, round_end
 from dxmonitor.intake.queries import round_facts
-from dxmonitor.intake.store import ImportSummary, compare, get_or_create_round, store_plan
+from dxmonitor.intake.store import ImportSummary, compare, store_plan
 from dxmonitor.intake.submissions import check_locks
 from dxmonitor.intake.validation import Key, validate
-from dxmonitor.problems import Problem
+from dxmonitor.problems import Location, Problem, error
 
 __all__ = ["WriteResult", "Writer", "current_limits", "read_files", "write"]
 
@@ -93,10 +95,27 @@ def _check_rules(plan: ImportPlan, catalogue: Catalogue, round_: Round, created:
 
 
 def guard(
-    plan: ImportPlan, catalogue: Catalogue, can_write: Callable[[str], bool], round_: Round, created: bool
+    plan: ImportPlan,
+    catalogue: Catalogue,
+    can_write: Callable[[str], bool],
+    round_: Round,
+    created: bool,
+    is_admin: bool = False,
 ) -> list[Problem]:
-    """Every check beyond the rows themselves, holding the locks; returns the errors about the writer's scope."""
+    """Every check beyond the rows themselves, holding the locks; returns the errors about the writer's scope.
+
+    A closed round takes no figure but an admin's."""
     before = len(plan.problems)
+    if round_.is_closed and not is_admin:
+        when = timezone.localtime(round_.closed_at).strftime("%d/%m/%Y") if round_.closed_at else ""
+        plan.problems.append(
+            error(
+                Location(field="round"),
+                f"kỳ báo cáo {round_.code} đã đóng ngày {when}; chỉ quản trị còn ghi được số liệu của kỳ này",
+                f"round {round_.code} was closed on {when}; only an admin may still write its figures",
+            )
+        )
+        return []
     restrict_to(plan, can_write, catalogue)
     outside = plan.problems[before:]
     check_locks(plan, catalogue)
@@ -108,17 +127,28 @@ def guard(
     return outside
 
 
-def write(plan: ImportPlan, catalogue: Catalogue, writer: Writer, *, dry_run: bool = False) -> WriteResult:
+def write(
+    plan: ImportPlan, catalogue: Catalogue, writer: Writer, *, dry_run: bool = False, create_round: bool = False
+) -> WriteResult:
     """Check a plan holding its locks and write it all or nothing; `dry_run`: check and compare, write nothing.
 
+    A round that does not exist is refused, naming the open ones; only `create_round` (the operator's
+    `dxmonitor import`) opens it, with the defaults of a new round.
     Raises `intake.locks.Busy` when another write holds the same units longer than the settings let us wait."""
     if not plan.ok:  # the rows themselves are wrong: nothing to lock
         return WriteResult(plan)
     with write_transaction():
-        round_, created = get_or_create_round(plan.round_code)
+        round_ = Round.objects.filter(code=plan.round_code).first()
+        created = round_ is None
+        if round_ is None:
+            if not create_round:
+                plan.problems.append(unknown_round(plan.round_code))
+                return WriteResult(plan)
+            round_ = open_round(plan.round_code, writer.name, reason="dxmonitor import")
         units = Unit.objects.filter(code__in={v.unit for v in plan.values}).values_list("pk", flat=True)
         hold_units(round_.pk, units)
-        outside = guard(plan, catalogue, writer.principal.can_write, round_, created)
+        principal = writer.principal
+        outside = guard(plan, catalogue, principal.can_write, round_, created, principal.is_admin)
         if not plan.ok:
             transaction.set_rollback(True)
             return WriteResult(plan, None, outside)
@@ -127,4 +157,6 @@ def write(plan: ImportPlan, catalogue: Catalogue, writer: Writer, *, dry_run: bo
             transaction.set_rollback(True)  # a round made only to be checked against goes too
             return WriteResult(plan, summary, outside)
         summary = store_plan(plan, round_, user=writer.name, source=writer.source, round_created=created)
+        if round_.is_closed:  # an admin's correction of a closed round: said in the round's own record too
+            record(round_, "written", writer.name, f"{writer.source}: {summary.line()}")
     return WriteResult(plan, summary, outside)

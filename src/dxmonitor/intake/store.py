@@ -43,15 +43,6 @@ class ImportSummary:
         )
 
 
-def round_name(code: str) -> str:
-    year, month = code.split("-")
-    return f"tháng {int(month)}/{year}"
-
-
-def get_or_create_round(code: str) -> tuple[Round, bool]:
-    return Round.objects.get_or_create(code=code, defaults={"name": round_name(code)})
-
-
 def _existing(round_: Round | None) -> tuple[Stored, Stored]:
     """The round's values and printed figures by key, as (id, value, note): plain rows, no model objects."""
     if round_ is None:

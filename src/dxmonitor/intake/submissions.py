@@ -39,6 +39,11 @@ def _act(
 ) -> Submission | Refusal:
     with write_transaction():
         hold_units(round_.pk, [unit.pk])
+        if not who.is_admin and Round.objects.filter(pk=round_.pk, state="closed").exists():
+            return Refusal(
+                f"kỳ báo cáo {round_.code} đã đóng; chỉ quản trị còn thay đổi được bài nộp của kỳ này",
+                f"round {round_.code} is closed; only an admin may still move its submissions",
+            )
         found = Submission.objects.filter(round=round_, dataset=dataset, unit=unit).first()
         submission = found or Submission(round=round_, dataset=dataset, unit=unit, status=Status.DRAFT.value)
         before = Status(submission.status)

@@ -10,6 +10,7 @@ from functools import lru_cache
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Round
+from dxmonitor.catalogue.rounds import ROUND_CODE
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.derive import derive
 from dxmonitor.evaluation.facts import Fact, PrintedFact, RoundFacts
@@ -45,7 +46,8 @@ class History:
     def load(cls, units: Iterable[str] | None = None, around: str | None = None) -> History:
         """Every round, with the values of `units` (default: all); with `around` (a round code, "" for the latest),
         only the values a page of that round shows: its trend's rounds and their baselines."""
-        rounds = list(Round.objects.order_by("code"))
+        # a round saved with a wrong code before codes were checked has no month: the rounds page lists it to be fixed
+        rounds = [r for r in Round.objects.order_by("code") if ROUND_CODE.match(r.code)]
         values = Value.objects.order_by("pk")
         if units is not None:
             values = values.filter(unit__code__in=list(units))

@@ -29,12 +29,12 @@ from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue import models as rows
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.loading import Catalogue
+from dxmonitor.catalogue.rounds import round_name
 from dxmonitor.catalogue.schema import Dataset, Indicator
 from dxmonitor.evaluation.checks import run_checks
 from dxmonitor.evaluation.formats import figure, number, short_date, window_text
 from dxmonitor.intake.models import Source, Submission, SubmissionEvent, Value, ValueChange
 from dxmonitor.intake.planning import ROUND_CODE, round_end
-from dxmonitor.intake.store import round_name
 from dxmonitor.intake.submissions import DatasetStatus, act, remind, reporting_status
 from dxmonitor.intake.templates import write_template
 from dxmonitor.intake.windows import Window

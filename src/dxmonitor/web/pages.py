@@ -14,12 +14,14 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxmonitor.accounts.scope import Principal
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Round
+from dxmonitor.catalogue.rounds import ROUND_CODE
 from dxmonitor.evaluation.checks import run_checks
 from dxmonitor.evaluation.formats import number, short_date
 from dxmonitor.intake.models import Value
@@ -175,22 +177,30 @@ def dashboard(request: HttpRequest, code: str | None = None, fmt: str | None = N
 
 @member_required
 def rounds(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
-    """Every round, latest first, with its baseline, report number and date, and its report files."""
-    history = History(get_catalogue(), list(Round.objects.order_by("code")), {})
+    """Every round, latest first: its baseline, state, deadline, report number and date, and its report files.
+
+    A round saved with a wrong code (before codes were checked) is listed, marked, and links nowhere but its edit
+    page: it never breaks the page."""
+    principal: Principal = request.principal  # type: ignore[attr-defined]
+    all_rounds = list(Round.objects.order_by("code"))
+    history = History(get_catalogue(), all_rounds, {})
     counts = dict(Value.objects.values_list("round__code").annotate(n=Count("id")).values_list("round__code", "n"))
     data: Data = {
         "rounds": [
             {
                 **round_data(r, history.baseline_of(r)),
-                "report_date_text": short_date(r.report_date) if r.report_date else "",
+                "valid": bool(ROUND_CODE.match(r.code)),
+                "state": r.state,
+                "deadline": timezone.localtime(r.deadline).date().isoformat() if r.deadline else None,
+                "deadline_text": short_date(timezone.localtime(r.deadline).date()) if r.deadline else "",
                 "values": counts.get(r.code, 0),
                 "values_text": number(Decimal(counts.get(r.code, 0))),
-                "report_files": files_of(r.code),
+                "report_files": files_of(r.code) if ROUND_CODE.match(r.code) else [],
             }
             for r in reversed(history.rounds)
         ]
     }
-    return respond(request, fmt, "web/rounds.html", data)
+    return respond(request, fmt, "web/rounds.html", data, can_manage=principal.is_admin)
 
 
 @member_required

@@ -21,10 +21,11 @@ from django.utils.translation import gettext_lazy
 
 from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue.current import get_catalogue
+from dxmonitor.catalogue.forms import RoundCodeField
 from dxmonitor.intake.limits import head, mebibytes
 from dxmonitor.intake.locks import Busy
 from dxmonitor.intake.models import Source
-from dxmonitor.intake.planning import ROUND_CODE, ImportPlan
+from dxmonitor.intake.planning import ImportPlan
 from dxmonitor.intake.service import Writer, WriteResult, current_limits, read_files, write
 from dxmonitor.intake.staging import remove_stale
 from dxmonitor.intake.store import ImportSummary
@@ -50,7 +51,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    round = forms.RegexField(regex=ROUND_CODE, label=gettext_lazy("Kỳ báo cáo (YYYY-MM)"), max_length=7)
+    round = RoundCodeField(label=gettext_lazy("Kỳ báo cáo (YYYY-MM)"))
     uploads = MultipleFileField(label=gettext_lazy("Tệp số liệu (CSV, XLSX)"))
 
     def clean_uploads(self) -> list[UploadedFile[bytes]]:

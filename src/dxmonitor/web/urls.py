@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from dxmonitor.web import entry_form, intake_pages, pages, upload, views
+from dxmonitor.web import entry_form, intake_pages, pages, round_pages, upload, views
 
 # Every page answers as JSON too: add ".json" to its address or "?format=json".
 JSON = r"(?P<fmt>\.json)?$"
@@ -14,6 +14,10 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     re_path(r"^(?:index\.json)?$", pages.dashboard, name="dashboard"),
     re_path(r"^rounds" + JSON, pages.rounds, name="rounds"),
+    # the admin's round pages; a code saved wrong before codes were checked ("07/2022") still reaches its edit page
+    path("rounds/new/", round_pages.new, name="round-new"),
+    re_path(r"^rounds/(?P<code>[^?#]+?)/edit/$", round_pages.edit, name="round-edit"),
+    re_path(r"^rounds/(?P<code>[^?#]+?)/state/$", round_pages.state, name="round-state"),
     re_path(r"^rounds/" + ROUND + JSON, pages.dashboard, name="round"),
     re_path(r"^datasets" + JSON, pages.datasets, name="datasets"),
     re_path(r"^datasets/(?P<code>[a-z0-9_.]+?)" + JSON, pages.dataset, name="dataset"),

@@ -19,8 +19,8 @@ from dxmonitor.analytics.generate import Plan, generate
 from dxmonitor.analytics.store import store_figures
 from dxmonitor.analytics.tree import round_tree
 from dxmonitor.catalogue.current import get_catalogue, require_initialised
+from dxmonitor.catalogue.rounds import RoundCodeError, check_round_code, round_end
 from dxmonitor.intake.locks import Busy
-from dxmonitor.intake.planning import ROUND_CODE, round_end
 
 STAGES = {
     "procedures": "Đọc thủ tục / reading procedures",
@@ -30,9 +30,11 @@ STAGES = {
 
 
 def _month(text: str) -> date:
-    if not ROUND_CODE.match(text):
-        raise CommandError(f"'{text}' phải có dạng YYYY-MM / must look like YYYY-MM")
-    return date(int(text[:4]), int(text[5:]), 1)
+    try:
+        year, month = check_round_code(text)
+    except RoundCodeError as exc:
+        raise CommandError(str(exc)) from exc
+    return date(year, month, 1)
 
 
 def _day(text: str) -> date:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dxmonitor.catalogue.current import require_initialised
 from dxmonitor.catalogue.models import Round
+from dxmonitor.catalogue.rounds import round_argument
 from dxmonitor.intake.audit import Change, verify
 from dxmonitor.intake.models import Value, ValueChange
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--round", required=True, help="mã kỳ báo cáo, ví dụ 2022-06")
+        parser.add_argument("--round", required=True, type=round_argument, help="mã kỳ báo cáo, ví dụ 2022-06")
 
     def handle(self, *args: Any, **options: Any) -> None:
         require_initialised()

@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dxmonitor.accounts.cli import command_line_principal
 from dxmonitor.catalogue.current import require_initialised
+from dxmonitor.catalogue.models import Round
+from dxmonitor.catalogue.rounds import round_name
 from dxmonitor.intake.locks import Busy
 from dxmonitor.intake.models import Source
 from dxmonitor.intake.service import Writer, read_files, write
@@ -33,7 +35,9 @@ class Command(BaseCommand):
         writer = Writer(command_line_principal(options["user"]), Source.FILE)
         plan = read_files(options["paths"], options["round"], catalogue)
         try:
-            result = write(plan, catalogue, writer, dry_run=options["dry_run"])
+            # the operator at the console may open a round by importing into it; a named user may not, as on the web
+            operator = not options["user"]
+            result = write(plan, catalogue, writer, dry_run=options["dry_run"], create_round=operator)
         except Busy as exc:
             raise CommandError(f"{exc.vi} / {exc.en}") from exc
         for problem in plan.warnings:
@@ -49,6 +53,8 @@ class Command(BaseCommand):
             sys.exit(1)
         summary = result.summary
         created = " (kỳ mới / new round)" if summary.round_created else ""
+        if summary.round_created:
+            self.stdout.write(self._opened(plan.round_code, options["dry_run"]))
         if options["dry_run"]:
             self.stdout.write(f"Thử (không ghi) / dry run — kỳ {plan.round_code}{created}: {summary.line()}")
             for planned, old in summary.changed:
@@ -60,4 +66,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đã nhập kỳ {plan.round_code}{created} ({writer.name}): {summary.line()}; "
             f"{len(plan.warnings)} cảnh báo / warning(s)"
+        )
+
+    def _opened(self, code: str, dry_run: bool) -> str:
+        """What the operator's import opened: the round, its baseline and the datasets it collects."""
+        if dry_run:  # rolled back: said as what the import would open
+            return (
+                f"Sẽ mở kỳ mới {round_name(code)} ({code}) / would open the new round {code} "
+                "(quản trị dòng lệnh / the operator)"
+            )
+        round_ = Round.objects.get(code=code)
+        baseline = round_.baseline.code if round_.baseline else "—"
+        datasets = ", ".join(sorted(d.code for d in round_.datasets.all())) or "—"
+        return (
+            f"Đã mở kỳ mới {round_.name} ({code}), so sánh với {baseline}, thu thập: {datasets} / "
+            f"opened the new round {code}, compared with {baseline}, collecting: {datasets}"
         )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from dxmonitor.accounts.cli import command_line_principal
 from dxmonitor.catalogue.current import require_initialised
 from dxmonitor.catalogue.models import Dataset, Round, Unit
+from dxmonitor.catalogue.rounds import round_argument
 from dxmonitor.intake.submissions import act, remind, reporting_status
 from dxmonitor.intake.workflow import Action, Refusal
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         for action in Action:
             p = sub.add_parser(action.value)
-            p.add_argument("--round", required=True)
+            p.add_argument("--round", required=True, type=round_argument)
             p.add_argument("--dataset", required=True)
             p.add_argument("--unit", required=True)
             p.add_argument("--reason", default="")
@@ -33,12 +34,12 @@ class Command(BaseCommand):
                 help="người thực hiện, trong phạm vi của họ (mặc định: quản trị dòng lệnh)",
             )
         status = sub.add_parser("status", help="tình hình nộp của kỳ / reporting status of a round")
-        status.add_argument("--round", required=True)
+        status.add_argument("--round", required=True, type=round_argument)
         reminder = sub.add_parser("remind", help="gửi thư nhắc đơn vị chưa nộp / e-mail units not yet submitted")
-        reminder.add_argument("--round", required=True)
+        reminder.add_argument("--round", required=True, type=round_argument)
         reminder.add_argument("--url", default="", help="địa chỉ trang web để ghi vào thư")
         deadline = sub.add_parser("deadline", help="đặt hạn nộp / set the round's deadline")
-        deadline.add_argument("--round", required=True)
+        deadline.add_argument("--round", required=True, type=round_argument)
         deadline.add_argument("--at", required=True, help="YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM (giờ địa phương)")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -7,8 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dxmonitor.accounts.scope import subtree
 from dxmonitor.catalogue.current import require_initialised
-from dxmonitor.intake.planning import ROUND_CODE, round_end
-from dxmonitor.intake.store import round_name
+from dxmonitor.catalogue.rounds import RoundCodeError, check_round_code, round_end, round_name
 from dxmonitor.intake.templates import write_template
 
 
@@ -28,8 +27,10 @@ class Command(BaseCommand):
             known = ", ".join(catalogue.datasets)
             raise CommandError(f"Không có bộ số liệu '{options['dataset']}' (có: {known}) / no such dataset")
         code = options["round"]
-        if not ROUND_CODE.match(code):
-            raise CommandError(f"Mã kỳ '{code}' phải có dạng YYYY-MM / round code must look like YYYY-MM")
+        try:
+            check_round_code(code)
+        except RoundCodeError as exc:
+            raise CommandError(str(exc)) from exc
         units = list(dataset.units)
         if options["unit"]:
             if options["unit"] not in catalogue.units:

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.core.management.commands import check as system_check
 
 from dxmonitor.catalogue.current import require_initialised
+from dxmonitor.catalogue.rounds import round_argument
 from dxmonitor.evaluation.checks import run_checks
 from dxmonitor.problems import SEVERITY_VI, Severity
 from dxmonitor.reports.generate import ReportError, history_of, round_and_baseline, round_context
@@ -24,8 +25,13 @@ class Command(system_check.Command):
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
-        parser.add_argument("--round", help="kỳ báo cáo / round code, YYYY-MM")
-        parser.add_argument("--baseline", default=None, help="kỳ so sánh / baseline round (default: the round's own)")
+        parser.add_argument("--round", type=round_argument, help="kỳ báo cáo / round code, YYYY-MM")
+        parser.add_argument(
+            "--baseline",
+            type=round_argument,
+            default=None,
+            help="kỳ so sánh / baseline round (default: the round's own)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["round"]:

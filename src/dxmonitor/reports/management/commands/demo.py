@@ -14,7 +14,7 @@ from dxmonitor.accounts.models import Membership
 from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Unit
-from dxmonitor.demo.loading import demo_rounds, mark_issued
+from dxmonitor.demo.loading import demo_rounds, mark_issued, open_demo_round
 from dxmonitor.intake.models import Source
 from dxmonitor.intake.service import Writer, read_files, write
 from dxmonitor.reports.generate import ReportError, generate
@@ -61,6 +61,7 @@ class Command(BaseCommand):
             for demo in rounds:
                 progress.update(task, description=f"Nhập kỳ / import {demo.code}")
                 plan = read_files([demo.file], demo.code, get_catalogue())
+                open_demo_round(demo, plan)
                 result = write(plan, get_catalogue(), DEMO_WRITER)
                 if result.summary is None:
                     raise CommandError("\n".join(str(p) for p in plan.errors))

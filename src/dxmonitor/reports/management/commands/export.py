@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dxmonitor.catalogue.current import require_initialised
+from dxmonitor.catalogue.rounds import round_argument
 from dxmonitor.reports.export import FORMATS, export_rows, write_export
 from dxmonitor.reports.generate import ReportError, round_and_baseline, round_context
 
@@ -14,10 +15,10 @@ class Command(BaseCommand):
     help = "Xuất mọi số liệu của kỳ kèm đánh giá / export every value of a round with its evaluation"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--round", required=True)
+        parser.add_argument("--round", required=True, type=round_argument)
         parser.add_argument("--format", default="csv", choices=FORMATS)
         parser.add_argument("--out", type=Path, default=None, help="tệp ghi ra (mặc định: màn hình)")
-        parser.add_argument("--baseline", default=None)
+        parser.add_argument("--baseline", type=round_argument, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
         require_initialised()

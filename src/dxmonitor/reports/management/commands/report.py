@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dxmonitor.catalogue.current import require_initialised
+from dxmonitor.catalogue.rounds import round_argument
 from dxmonitor.reports.generate import ReportError, generate
 
 
@@ -15,10 +16,10 @@ class Command(BaseCommand):
     help = "Xuất báo cáo chuyên đề của một kỳ / write a round's thematic report (DOCX, HTML, PDF)"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--round", required=True)
+        parser.add_argument("--round", required=True, type=round_argument)
         parser.add_argument("--format", default="docx,html,pdf", help="docx,html,pdf")
         parser.add_argument("--out", type=Path, default=None, help="thư mục ghi tệp (mặc định out/)")
-        parser.add_argument("--baseline", default=None, help="kỳ so sánh (mặc định: kỳ trước)")
+        parser.add_argument("--baseline", type=round_argument, default=None, help="kỳ so sánh (mặc định: kỳ trước)")
         parser.add_argument("--number", default=None, help='số báo cáo, ví dụ "02/BC-STTTT"')
         parser.add_argument("--date", default=None, help="ngày ban hành, YYYY-MM-DD")
 
