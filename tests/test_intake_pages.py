@@ -653,7 +653,7 @@ def test_a_reporter_sees_only_the_rows_of_their_unit(bob: Client) -> None:
             "name": "Huyện Đồng Phú",
             "datasets": [
                 dataset_of(data, c)["name"]
-                for c in ["dvc_rates", "office_software", "cnscd", "tax_payments", "online_payments"]
+                for c in ["dvc_rates", "office_software", "cnscd", "online_payments"]
             ],
         }
     ]
