@@ -13,6 +13,7 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 
 from dxmonitor.accounts.models import Membership
+from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +184,9 @@ def test_the_viewer_sees_the_province_s_online_service_rate_tile_of_june(vy: Cli
         "change_text": "Tăng 3,37%",
         "trend": "better",
         "verdict": "Đạt",
+        "partial": False,  # the province's own reported rate
+        "coverage": None,
+        "coverage_text": "",
         "target": DVC_TARGET,
         "as_of": "đến ngày 16/7/2022",
     }
@@ -229,6 +233,13 @@ def test_the_dashboard_names_the_units_below_target_in_table_order(vy: Client, d
         "target": DVC_TARGET,
         "count": 6,
         "of": 27,
+        "partial": True,  # Số 02 has no row of these two
+        "coverage": {
+            "reported": 27,
+            "expected": 29,
+            "text": "27/29 đơn vị đã báo cáo",
+            "missing": [{"unit": "BP.SO_TC", "name": "Sở Tài chính"}, {"unit": "BP.SO_NGV", "name": "Sở Ngoại vụ"}],
+        },
         "units": [
             {"unit": "BP.DONG_PHU", "name": "Đồng Phú", "value": 77.3, "value_text": "77,3%"},
             {"unit": "BP.CHON_THANH", "name": "Chơn Thành", "value": 72.2, "value_text": "72,2%"},
@@ -246,25 +257,33 @@ def test_the_dashboard_names_the_units_below_target_in_table_order(vy: Client, d
 
 
 def test_the_dashboard_counts_the_units_that_sent_figures(vy: Client, dung: Client) -> None:
-    reporting = {r["dataset"]: r for r in vy.get("/index.json").json()["reporting"]}
-    mine = {r["dataset"]: r["text"] for r in dung.get("/index.json").json()["reporting"]}
+    reporting = vy.get("/index.json").json()["reporting"]
+    mine = dung.get("/index.json").json()["reporting"]
+    units = get_catalogue().units
 
-    assert reporting["dvc_rates"] == {
+    assert next(r for r in reporting["datasets"] if r["dataset"] == "dvc_rates") == {
         "dataset": "dvc_rates",
         "name": "Tỷ lệ DVCTT phát sinh hồ sơ và tỷ lệ hồ sơ xử lý trực tuyến",
         "expected": 30,
-        "reported": 28,
-        "text": "28/30",
-        "missing": [{"unit": "BP.SO_TC", "name": "Sở Tài chính"}, {"unit": "BP.SO_NGV", "name": "Sở Ngoại vụ"}],
+        "with_figures": 28,
+        "submitted": 0,
+        "on_time": 0,
+        "approved": 0,
+        "rate": 0.0,
+        "complete": False,
+        "figures_text": "28/30",
+        "submitted_text": "0/30",
+        "missing": [{"unit": u, "name": units[u].short_name} for u in get_catalogue().datasets["dvc_rates"].units],
+        "without_figures": [{"unit": "BP.SO_TC", "name": "Sở Tài chính"}, {"unit": "BP.SO_NGV", "name": "Sở Ngoại vụ"}],
     }
-    assert mine == {
-        "dvc_rates": "1/1",
-        "app_users": "1/1",
-        "office_software": "1/1",
-        "cnscd": "1/1",
-        "tax_payments": "0/1",
-        "online_payments": "1/1",
+    assert {r["dataset"]: (r["figures_text"], r["submitted_text"]) for r in mine["datasets"]} == {
+        "dvc_rates": ("1/1", "0/1"),
+        "app_users": ("1/1", "0/1"),
+        "office_software": ("1/1", "0/1"),
+        "cnscd": ("1/1", "0/1"),
+        "online_payments": ("1/1", "0/1"),
     }
+    assert mine["totals"] == {"expected": 5, "with_figures": 5, "submitted": 0, "on_time": 0, "approved": 0}
 
 
 def test_the_dashboard_counts_data_quality_findings_with_errors_first(vy: Client, dung: Client) -> None:
@@ -327,6 +346,9 @@ def test_the_first_round_has_no_baseline_and_no_change(vy: Client) -> None:
         "change_text": "",
         "trend": "",
         "verdict": "Đạt",
+        "partial": False,
+        "coverage": None,
+        "coverage_text": "",
         "target": None,
         "as_of": "đến ngày 16/6/2022",
     }

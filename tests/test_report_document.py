@@ -265,17 +265,19 @@ def test_the_payment_amounts_are_written_with_dots(june: Document) -> None:
 
 
 def test_the_dvc_findings_name_the_units_below_target_in_table_order(june: Document) -> None:
+    # Số 02's table has no row of the two departments that Số 01's had: the dataset still expects them.
     assert blocks_after(june, table_headed(june, "Tỷ lệ DVCTT phát sinh hồ sơ")) == [
+        "Số liệu của 27/29 đơn vị đã báo cáo; chưa có số liệu của: Sở Tài chính, Sở Ngoại vụ.",
         "Nhận xét:",
         "- Toàn tỉnh, tỷ lệ DVCTT phát sinh hồ sơ trực tuyến tăng từ 94,5% (đến ngày 16/6/2022) "
         "lên 97,87% (đến ngày 16/7/2022).",
-        "- 06/27 đơn vị chưa đạt chỉ tiêu tỷ lệ DVCTT phát sinh hồ sơ trực tuyến (≥ 80%), cần tập trung rà soát, "
-        "khắc phục: Đồng Phú (77,3%), Chơn Thành (72,2%), Hớn Quản (66,7%), Bù Đốp (58,3%), Bù Gia Mập (75%), "
-        "Lộc Ninh (71,4%).",
+        "- 06/27 đơn vị đã báo cáo chưa đạt chỉ tiêu tỷ lệ DVCTT phát sinh hồ sơ trực tuyến (≥ 80%), cần tập trung "
+        "rà soát, khắc phục: Đồng Phú (77,3%), Chơn Thành (72,2%), Hớn Quản (66,7%), Bù Đốp (58,3%), "
+        "Bù Gia Mập (75%), Lộc Ninh (71,4%); mới có 27/29 đơn vị đã báo cáo.",
         "- Toàn tỉnh, tỷ lệ hồ sơ xử lý trực tuyến giữ nguyên ở mức 90,18% (đến ngày 16/7/2022) so với kỳ trước.",
-        "- 06/27 đơn vị chưa đạt chỉ tiêu tỷ lệ hồ sơ xử lý trực tuyến (≥ 50%), cần tập trung rà soát, khắc phục: "
-        "Đồng Phú (25,2%), Hớn Quản (47,1%), Phú Riềng (14,9%), Bù Gia Mập (26,7%), Lộc Ninh (33,3%), "
-        "Bù Đăng (37,8%).",
+        "- 06/27 đơn vị đã báo cáo chưa đạt chỉ tiêu tỷ lệ hồ sơ xử lý trực tuyến (≥ 50%), cần tập trung rà soát, "
+        "khắc phục: Đồng Phú (25,2%), Hớn Quản (47,1%), Phú Riềng (14,9%), Bù Gia Mập (26,7%), Lộc Ninh (33,3%), "
+        "Bù Đăng (37,8%); mới có 27/29 đơn vị đã báo cáo.",
     ]
 
 

@@ -9,10 +9,26 @@ from functools import cached_property
 
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.schema import Dataset, Indicator, Unit
+from dxmonitor.evaluation.completeness import Coverage, Days, expected_units, round_days
 from dxmonitor.evaluation.derive import derive
 from dxmonitor.evaluation.facts import Fact, Key, RoundFacts
 from dxmonitor.evaluation.rules import Evaluation, evaluate, total
 from dxmonitor.intake.windows import Window
+
+
+@dataclass(frozen=True)
+class Total:
+    """A column's total for the whole province, and what it was built from: the whole's own reported figure
+    (`own`), or the sum (or ratio of sums) of the units that reported, out of those expected (`coverage`)."""
+
+    value: Decimal | None
+    coverage: Coverage
+    own: bool = False
+
+    @property
+    def partial(self) -> bool:
+        """A sum of fewer units than expected: never to be shown as the province's figure."""
+        return not self.own and self.value is not None and self.coverage.partial
 
 
 @dataclass
@@ -63,6 +79,36 @@ class RoundContext:
     def total(self, indicator: str, category: str, units: list[str], baseline: bool = False) -> Decimal | None:
         main = self.baseline_main if baseline else self.main
         return total(self.indicator(indicator), category, units, main, self.catalogue, self.whole)
+
+    def days(self, baseline: bool = False) -> Days | None:
+        """The days of the round's month (of the baseline's, with `baseline`)."""
+        facts = self.baseline if baseline else self.current
+        return round_days(facts.code) if facts is not None else None
+
+    def expected_of(self, units: Iterable[str], baseline: bool = False) -> list[str]:
+        """Of `units`, those a total adds up on the round's days: in force, not a group, not the whole itself."""
+        return [u for u in expected_units(units, self.catalogue, self.days(baseline)) if u != self.whole]
+
+    def coverage(self, indicator: str, category: str, units: Iterable[str], baseline: bool = False) -> Coverage:
+        """How many of the expected units among `units` have a figure of the indicator and category."""
+        main = self.baseline_main if baseline else self.main
+        expected = self.expected_of(units, baseline)
+        return Coverage(tuple(expected), tuple(u for u in expected if (indicator, u, category) in main))
+
+    def province_total(self, indicator: str, category: str, units: Iterable[str], baseline: bool = False) -> Total:
+        """The total row of a column over `units` (a table's candidates, in order), saying what it stands on:
+        a rate that cannot be summed is the whole's own figure; a sum of fewer units than expected (or of none) gives
+        way to the whole's own figure where it sent one, else it is kept and marked partial."""
+        candidates = [u for u in dict.fromkeys(units) if u != self.whole]
+        main = self.baseline_main if baseline else self.main
+        covered = self.coverage(indicator, category, candidates, baseline)
+        ind = self.indicator(indicator)
+        own = main.get((indicator, self.whole, category))
+        if ind.kind == "percent" and ind.derived is None:
+            return Total(own.value if own else None, covered, own=True)
+        if own is not None and (covered.partial or not covered.reported):
+            return Total(own.value, covered, own=True)
+        return Total(self.total(indicator, category, candidates, baseline), covered)
 
     def window_of(self, indicator: str) -> Window | None:
         """The as-of window of an indicator's figures in this round (the whole's own, else any unit's)."""

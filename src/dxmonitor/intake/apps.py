@@ -9,6 +9,7 @@ class Config(AppConfig):
     def ready(self) -> None:
         from dxmonitor.catalogue.models import Dataset, Indicator, Round, Unit
         from dxmonitor.intake import revision
-        from dxmonitor.intake.models import PrintedFigure, Value
+        from dxmonitor.intake.models import PrintedFigure, Submission, Value
 
-        revision.watch(Value, PrintedFigure, Round, Unit, Indicator, Dataset)
+        revision.watch(Value, PrintedFigure, Round, Unit, Indicator, Dataset, Submission)  # pages count submissions
+        revision.watch_links(Round.datasets.through)  # what a round collects is what its pages expect

@@ -14,7 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.db import connection
 from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 ROW = 1
 _writing = threading.local()  # inside `changes_data`: the one change at its end stands for all
@@ -70,3 +70,14 @@ def watch(*models: type[Model]) -> None:
     for model in models:
         post_save.connect(_changed, sender=model, dispatch_uid=f"revision-save-{model._meta.label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"revision-delete-{model._meta.label}")
+
+
+def _links_changed(sender: type[Model], action: str, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump()
+
+
+def watch_links(*through: type[Model]) -> None:
+    """Change the token whenever a many-to-many link (e.g. a round's datasets) is added or removed."""
+    for model in through:
+        m2m_changed.connect(_links_changed, sender=model, dispatch_uid=f"revision-links-{model._meta.label}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -13,6 +11,8 @@ from dxmonitor.accounts.scope import Principal
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Dataset, Round, Unit
+from dxmonitor.evaluation.completeness import DatasetCompleteness
+from dxmonitor.intake.completeness import completeness
 from dxmonitor.intake.locks import Busy, hold_units, write_transaction
 from dxmonitor.intake.models import Submission, SubmissionEvent, Value
 from dxmonitor.intake.planning import ImportPlan
@@ -100,54 +100,18 @@ def check_locks(plan: ImportPlan, catalogue: Catalogue) -> None:
             )
 
 
-@dataclass
-class DatasetStatus:
-    dataset: str
-    name: str
-    expected: list[str]
-    with_figures: list[str] = field(default_factory=list)
-    submitted: list[str] = field(default_factory=list)
-    on_time: list[str] = field(default_factory=list)
-    approved: list[str] = field(default_factory=list)
-
-    @property
-    def missing(self) -> list[str]:
-        return [u for u in self.expected if u not in self.submitted]
-
-    @property
-    def rate(self) -> float:
-        return len(self.submitted) / len(self.expected) if self.expected else 0.0
+DatasetStatus = DatasetCompleteness  # a dataset's reporting in a round, as the submissions page reads it
 
 
-def reporting_status(round_: Round, catalogue: Catalogue) -> list[DatasetStatus]:
-    """Per dataset: expected units, those with figures, submitted, on time (by the round's deadline), approved."""
-    submissions = {
-        (s.dataset.code, s.unit.code): s
-        for s in Submission.objects.filter(round=round_).select_related("dataset", "unit")
-    }
-    figures = set(Value.objects.filter(round=round_).values_list("indicator__code", "unit__code").distinct())
-    out = []
-    for ds in catalogue.datasets.values():
-        if ds.computed:
-            continue
-        row = DatasetStatus(ds.code, ds.name, list(ds.units))
-        for unit in ds.units:
-            if any((i, unit) in figures for i in ds.indicators):
-                row.with_figures.append(unit)
-            sub = submissions.get((ds.code, unit))
-            if sub is None or sub.status in (Status.DRAFT, Status.REOPENED):
-                continue
-            row.submitted.append(unit)
-            if round_.deadline is None or (sub.submitted_at and sub.submitted_at <= round_.deadline):
-                row.on_time.append(unit)
-            if sub.status == Status.APPROVED:
-                row.approved.append(unit)
-        out.append(row)
-    return out
+def reporting_status(round_: Round, catalogue: Catalogue) -> list[DatasetCompleteness]:
+    """Per dataset the round collects: expected units, those with figures, submitted, on time, approved (the one
+    definition: `intake.completeness`)."""
+    return completeness(round_, catalogue).datasets
 
 
 def remind(round_: Round, catalogue: Catalogue, base_url: str = "") -> list[tuple[str, str]]:
-    """E-mail the reporters of every unit that has not submitted; returns (user, unit) for each e-mail sent."""
+    """E-mail the reporters of every unit expected that has not submitted; returns (user, unit) for each e-mail
+    sent."""
     waiting: dict[str, list[str]] = {}
     for row in reporting_status(round_, catalogue):
         for code in row.missing:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dxmonitor.catalogue.schema import Indicator
+from dxmonitor.evaluation.completeness import Coverage
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.formats import figure, window_text
 from dxmonitor.evaluation.rules import Evaluation, at_best, below_target, top
 from dxmonitor.reports.outline import Finding
-from dxmonitor.reports.tables import category_label
+from dxmonitor.reports.tables import category_label, totals_of
 
 
 def _name(ind: Indicator, category: str) -> str:
@@ -24,6 +25,11 @@ def _listed(ctx: RoundContext, evaluations: list[Evaluation]) -> str:
     )
 
 
+def _coverage_words(coverage: Coverage) -> str:
+    """ "mới có 1/12 đơn vị đã báo cáo" — said with any sentence about units when some have not reported."""
+    return f"mới có {coverage.text}"
+
+
 def _column(ctx: RoundContext, dataset: str, ind: Indicator, category: str) -> list[Evaluation]:
     units = ctx.dataset(dataset).units
     return [ev for u in units if (ev := ctx.evaluations.get((ind.code, u, category))) and ev.value is not None]
@@ -33,19 +39,22 @@ def finding_text(finding: Finding, dataset: str, ctx: RoundContext) -> str | Non
     """One finding as a sentence, or None when there is nothing to say."""
     ind = ctx.indicator(finding.indicator)
     column = _column(ctx, dataset, ind, finding.category)
-    units = [e.unit for e in column if e.unit != ctx.whole]
 
     def fmt(value: Decimal | None) -> str:
         return figure(value, ind.kind, ind.decimals)
 
     name = _name(ind, finding.category)
+    candidates = ctx.dataset(dataset).units
+    coverage = ctx.coverage(ind.code, finding.category, candidates)
     if finding.kind == "trend":
         now = ctx.main.get((ind.code, ctx.whole, finding.category))
-        value = ctx.total(ind.code, finding.category, units)
+        total, before = totals_of(ctx, ind.code, finding.category, candidates)
+        value = total.value
         if value is None:
             return None
+        if total.partial:  # a sum of some units is not the province's figure: say what is missing instead
+            return f"Chưa đủ số liệu để tính {name} toàn tỉnh: mới có {total.coverage.text}."
         when = f" ({window_text(now.window)})" if now else ""
-        before = ctx.total(ind.code, finding.category, units, baseline=True) if ctx.baseline else None
         if before is None:
             return f"Toàn tỉnh, {name} đạt {fmt(value)}{when}."
         was = ctx.baseline_main.get((ind.code, ctx.whole, finding.category))
@@ -65,6 +74,16 @@ def finding_text(finding: Finding, dataset: str, ctx: RoundContext) -> str | Non
             return None
         goal = f"{target.op.replace('>=', '≥').replace('<=', '≤')} {fmt(target.value)}"
         missing = below_target(rows)
+        if coverage.partial:  # "all units" would be the few that reported: name them as such
+            if not missing:
+                return (
+                    f"Cả {len(rows):02d} đơn vị đã báo cáo đều đạt chỉ tiêu {name} ({goal}); "
+                    f"{_coverage_words(coverage)}."
+                )
+            return (
+                f"{len(missing):02d}/{len(rows):02d} đơn vị đã báo cáo chưa đạt chỉ tiêu {name} ({goal}), "
+                f"cần tập trung rà soát, khắc phục: {_listed(ctx, missing)}; {_coverage_words(coverage)}."
+            )
         if not missing:
             return f"Tất cả {len(rows):02d} đơn vị đều đạt chỉ tiêu {name} ({goal})."
         return (
@@ -81,12 +100,16 @@ def finding_text(finding: Finding, dataset: str, ctx: RoundContext) -> str | Non
         lower = ind.direction == "lower"
         word = "cao nhất" if (finding.kind == "top") != lower else "thấp nhất"
         tail = ", cần sớm khắc phục" if finding.kind == "bottom" else ""
-        return f"{len(chosen):02d} đơn vị có {name} {word}{tail}: {_listed(ctx, chosen)}."
+        among = f" (trong số {coverage.text})" if coverage.partial else ""
+        return f"{len(chosen):02d} đơn vị có {name} {word}{among}{tail}: {_listed(ctx, chosen)}."
     best, reached = at_best(rows, ctx.kinds)
     if best is None:
         return None
     ranked_rows = [e for e in rows if ctx.kinds.get(e.unit) not in ("other", "group", "province")]
     if len(reached) == len(ranked_rows):
+        if coverage.partial:
+            words = _coverage_words(coverage)
+            return f"Cả {len(reached):02d} đơn vị đã báo cáo đều đạt {fmt(best)} về {name}; {words}."
         return f"Tất cả {len(reached):02d} đơn vị đều đạt {fmt(best)} về {name}."
     listed = ", ".join(ctx.unit(e.unit).short_name for e in reached)
     return f"Đơn vị đạt mức cao nhất về {name} ({fmt(best)}): {listed}."

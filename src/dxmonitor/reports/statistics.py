@@ -11,7 +11,7 @@ from dxmonitor.evaluation.formats import window_text
 from dxmonitor.reports.findings import finding_text
 from dxmonitor.reports.model import Block, Document, Figure, Heading, Issuer, Paragraph, Table
 from dxmonitor.reports.outline import FiguresBlock, Outline, UnitTableBlock, WindowTableBlock
-from dxmonitor.reports.tables import figures_table, unit_table, window_table
+from dxmonitor.reports.tables import coverage_note, expand, figures_table, table_coverage, unit_table, window_table
 
 
 def _as_of_note(table_block: UnitTableBlock, ctx: RoundContext) -> Paragraph | None:
@@ -49,6 +49,9 @@ def section_blocks(blocks: list[FiguresBlock | UnitTableBlock | WindowTableBlock
             continue
         note = _as_of_note(block, ctx) if isinstance(block, UnitTableBlock) else None
         out += [note, table] if note else [table]
+        covered = table_coverage(ctx, block.dataset, [(i.code, c) for _, i, c in expand(block.columns, ctx)])
+        if covered.partial:  # the table is built from fewer units than expected: say which are missing
+            out.append(Paragraph(coverage_note(covered, ctx), style="note"))
         sentences = [finding_text(f, block.dataset, ctx) for f in getattr(block, "findings", [])]
         sentences = [s for s in sentences if s]
         if sentences:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from dxmonitor.catalogue.schema import Indicator
-from dxmonitor.evaluation.context import RoundContext
+from dxmonitor.evaluation.completeness import Coverage
+from dxmonitor.evaluation.context import RoundContext, Total
 from dxmonitor.evaluation.formats import change_text, figure, window_heading, window_text
 from dxmonitor.evaluation.rules import change, relative_change, verdict
 from dxmonitor.intake.windows import Window
@@ -132,21 +133,43 @@ def unit_table(block: UnitTableBlock, ctx: RoundContext) -> Table | None:
                 col.show, ind, ev.value if ev else None, ev.baseline if ev else None, ev.window if ev else None
             )
         body.append(Row(row))
+    totals = [totals_of(ctx, ind.code, cat, dataset.units) for _, ind, cat in columns]
+    partial = next((now.coverage for now, _ in totals if now.partial), None)
     if block.total and len(units) > 1:
-        row = [Cell("Tổng", colspan=2, bold=True)]
-        for col, ind, cat in columns:
-            value = ctx.total(ind.code, cat, units)
-            base = ctx.total(ind.code, cat, units, baseline=True) if ctx.baseline else None
-            row += cells_for(col.show, ind, value, base, ctx.window_of(ind.code))
+        label = f"Cộng {partial.text}" if partial else "Tổng"
+        row = [Cell(label, colspan=2, bold=True)]
+        for (col, ind, _), (now, base) in zip(columns, totals, strict=True):
+            judged = None if now.partial else ctx.window_of(ind.code)  # a sum of some units meets no province target
+            row += cells_for(col.show, ind, now.value, base, judged)
         body.append(Row(row, style="total"))
     if block.change_row and ctx.baseline:
         row = [Cell(f"So với {ctx.baseline.name}", colspan=2, bold=True)]
-        for _, ind, cat in columns:
-            value = ctx.total(ind.code, cat, units)
-            base = ctx.total(ind.code, cat, units, baseline=True)
-            row.append(Cell(change_text(change(value, base), ind.kind, ind.decimals)))
+        for (_, ind, _), (now, base) in zip(columns, totals, strict=True):
+            row.append(Cell(change_text(change(now.value, base), ind.kind, ind.decimals)))
         body.append(Row(row, style="change"))
     return Table(header, body)
+
+
+def totals_of(ctx: RoundContext, indicator: str, category: str, units: Sequence[str]) -> tuple[Total, Decimal | None]:
+    """A column's total and the baseline's to compare it with: none when either is a sum of fewer units than
+    expected (a partial sum against a whole, or the other way round, is no change)."""
+    now = ctx.province_total(indicator, category, units)
+    before = ctx.province_total(indicator, category, units, baseline=True) if ctx.baseline else None
+    comparable = before is not None and not now.partial and not before.partial
+    return now, before.value if comparable and before else None
+
+
+def table_coverage(ctx: RoundContext, dataset: str, indicators: Sequence[tuple[str, str]]) -> Coverage:
+    """How many of the units a table of the dataset expects have a figure in any of its (indicator, category)."""
+    expected = ctx.expected_of(ctx.dataset(dataset).units)
+    reported = [u for u in expected if any((i, u, c) in ctx.main for i, c in indicators)]
+    return Coverage(tuple(expected), tuple(reported))
+
+
+def coverage_note(coverage: Coverage, ctx: RoundContext) -> str:
+    """The line under a table built from fewer units than expected, naming those missing."""
+    names = ", ".join(ctx.unit(u).short_name for u in coverage.missing)
+    return f"Số liệu của {coverage.text}; chưa có số liệu của: {names}."
 
 
 def figures_table(block: FiguresBlock, ctx: RoundContext) -> Table | None:
@@ -231,7 +254,9 @@ def window_table(block: WindowTableBlock, ctx: RoundContext) -> Table | None:
             for n, u in enumerate(members, start=1)
         ]
     if block.total:
-        body.append(Row([Cell("Tổng", colspan=2, bold=True), *values(units)], style="total"))
+        covered = table_coverage(ctx, block.dataset, [(i.code, c) for _, i, c in columns])
+        label = f"Cộng {covered.text}" if covered.partial else "Tổng"
+        body.append(Row([Cell(label, colspan=2, bold=True), *values(units)], style="total"))
     # Amounts in VND run to 15 characters; give them room, the unit name less than usual.
     widths = [0.5, 2.6] + [2.0 if ind.kind == "amount" else 0.9 for _ in windows for _, ind, _ in columns]
     return Table(header, body, widths=widths)

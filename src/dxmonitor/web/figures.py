@@ -50,7 +50,7 @@ def trend_of(
         for code in codes:
             figure = tile(ctx, code, reader)
             value = figure["value"]
-            if isinstance(value, int | float):
+            if isinstance(value, int | float) and not figure["partial"]:  # a sum of some units is no point of the whole
                 points.append(
                     Point(round_.name, order, ctx.indicator(code).name, float(value), str(figure["value_text"]))
                 )

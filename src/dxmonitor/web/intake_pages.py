@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -33,9 +32,10 @@ from dxmonitor.catalogue.rounds import round_name
 from dxmonitor.catalogue.schema import Dataset, Indicator
 from dxmonitor.evaluation.checks import run_checks
 from dxmonitor.evaluation.formats import figure, number, short_date, window_text
+from dxmonitor.intake.completeness import as_data, completeness, dataset_data
 from dxmonitor.intake.models import Source, Submission, SubmissionEvent, Value, ValueChange
 from dxmonitor.intake.planning import ROUND_CODE, round_end
-from dxmonitor.intake.submissions import DatasetStatus, act, remind, reporting_status
+from dxmonitor.intake.submissions import DatasetStatus, act, remind
 from dxmonitor.intake.templates import write_template
 from dxmonitor.intake.windows import Window
 from dxmonitor.intake.workflow import ACTION_VI, NEEDS_REASON, STATUS_VI, Action, Refusal, Status, move
@@ -167,26 +167,14 @@ def dataset_status(
     subs: dict[tuple[str, str], Submission],
     events: dict[int, list[Data]],
 ) -> Data:
-    """A dataset's reporting in the round, counted over the units the member may see, and their rows."""
-
-    def mine(found: Iterable[str]) -> list[str]:
-        return [u for u in found if u in units]
-
-    submitted, on_time, approved = mine(ds.submitted), mine(ds.on_time), mine(ds.approved)
-    expected = len(units)
+    """A dataset's reporting in the round, counted over the units the member may see (as the dashboard and the API
+    count them: `intake.completeness`), and their rows."""
+    mine = ds.only(units)
     return {
-        "dataset": ds.dataset,
-        "name": ds.name,
-        "expected": expected,
-        "with_figures": len(mine(ds.with_figures)),
-        "submitted": len(submitted),
-        "on_time": len(on_time),
-        "approved": len(approved),
-        "rate": round(len(submitted) / expected, 4) if expected else 0.0,
-        "rate_text": f"{count_text(len(submitted))}/{count_text(expected)}",
-        "on_time_text": count_text(len(on_time)),
-        "approved_text": count_text(len(approved)),
-        "missing": [{"unit": u, "name": desk.catalogue.units[u].short_name} for u in units if u not in submitted],
+        **dataset_data(mine, desk.catalogue),
+        "rate_text": f"{count_text(len(mine.submitted))}/{count_text(len(mine.expected))}",
+        "on_time_text": count_text(len(mine.on_time)),
+        "approved_text": count_text(len(mine.approved)),
         "template_url": reverse("template", args=[desk.round.code, ds.dataset])
         if desk.principal.role is not Role.VIEWER
         else None,
@@ -209,7 +197,8 @@ def submissions_data(round_: rows.Round, catalogue: Catalogue, principal: Princi
     desk = Desk(round_, principal, catalogue)
     datasets = []
     waiting: dict[str, list[str]] = defaultdict(list)
-    for ds in reporting_status(round_, catalogue):
+    found = completeness(round_, catalogue)
+    for ds in found.datasets:
         units = [u for u in ds.expected if principal.can_read(u)]
         if units:
             datasets.append(dataset_status(desk, ds, units, subs, events))
@@ -227,6 +216,7 @@ def submissions_data(round_: rows.Round, catalogue: Catalogue, principal: Princi
         "rounds": rounds_menu_of(),
         "scope": Reader.of(principal, catalogue).as_data(),
         "can_remind": principal.is_admin,
+        "completeness": as_data(found, catalogue, principal.can_read),
         "datasets": datasets,
         "waiting": [
             {"unit": u, "name": catalogue.units[u].name, "datasets": names}

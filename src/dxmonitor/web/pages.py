@@ -24,6 +24,8 @@ from dxmonitor.catalogue.models import Round
 from dxmonitor.catalogue.rounds import ROUND_CODE
 from dxmonitor.evaluation.checks import run_checks
 from dxmonitor.evaluation.formats import number, short_date
+from dxmonitor.intake.completeness import as_data as completeness_data
+from dxmonitor.intake.completeness import completeness
 from dxmonitor.intake.models import Value
 from dxmonitor.reports.files import report_files
 from dxmonitor.web import presenters, tables
@@ -146,7 +148,7 @@ def dashboard_page(code: str, reader: Reader) -> Computed | None:
         "scope": reader.as_data(),
         "tiles": presenters.tiles(ctx, reader),
         "below_target": presenters.below_target(ctx, reader),
-        "reporting": presenters.reporting(ctx, reader),
+        "reporting": completeness_data(completeness(round_, ctx.catalogue), ctx.catalogue, reader.sees),
         "findings": presenters.findings_summary(run_checks(ctx, history.earlier(round_)), ctx, reader),
     }
     headlines = [c for c in presenters.HEADLINES if c in ctx.catalogue.indicators]

@@ -16,6 +16,7 @@ from dxmonitor.catalogue.models import Round
 from dxmonitor.catalogue.schema import Dataset, Indicator, Target
 from dxmonitor.charts.data import target_text
 from dxmonitor.evaluation.checks import QualityFinding
+from dxmonitor.evaluation.completeness import Coverage
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.formats import change_text, figure, short_date, window_text
 from dxmonitor.evaluation.rules import FAIL, change, verdict
@@ -101,37 +102,69 @@ def dataset_of(ctx: RoundContext, indicator: str) -> Dataset | None:
     return next((d for d in ctx.catalogue.datasets.values() if indicator in d.indicators), None)
 
 
-def total_units(ctx: RoundContext, dataset: Dataset) -> list[str]:
-    """The rows a report table of the dataset adds up into its total row (the whole stands for the total)."""
-    rows = ctx.rows_of(dataset, [(i, "") for i in dataset.indicators])
-    return [u for u in rows if u != ctx.whole]
+def coverage_data(coverage: Coverage, ctx: RoundContext) -> Data:
+    """How many of the units expected a figure was built from, and which are missing ("27/30 đơn vị đã báo cáo")."""
+    reported, expected = len(coverage.reported), len(coverage.expected)
+    return {
+        "reported": reported,
+        "expected": expected,
+        "text": _("%(reported)d/%(expected)d đơn vị đã báo cáo") % {"reported": reported, "expected": expected},
+        "missing": [{"unit": u, "name": ctx.unit(u).short_name} for u in coverage.missing],
+    }
+
+
+def total_figures(ctx: RoundContext, code: str, category: str, units: Sequence[str]) -> Data:
+    """A column's total for the whole province, as `figures` gives a unit's: the whole's own figure, or a sum of the
+    units. A sum of fewer units than expected (`partial`) has no change and no verdict: it is not the province's
+    figure, and comparing it with last month's whole or with the province's target would mislead."""
+    ind = ctx.indicator(code)
+    now = ctx.province_total(code, category, units)
+    before = ctx.province_total(code, category, units, baseline=True) if ctx.baseline else None
+    comparable = before is not None and not now.partial and not before.partial
+    window = ctx.window_of(code)
+    data = figures(ind, now.value, before.value if comparable and before else None, window)
+    if now.partial:
+        data["verdict"] = ""
+    if now.own:  # the whole's own figure: built from no unit, so from no fewer than expected
+        return {**data, "partial": False, "coverage": None, "coverage_text": ""}
+    coverage = coverage_data(now.coverage, ctx)
+    return {**data, "partial": now.partial, "coverage": coverage, "coverage_text": coverage["text"]}
 
 
 def tile(ctx: RoundContext, code: str, reader: Reader) -> Data:
-    """A headline figure: the province total (as the report's total row) or, for a reporter, their unit's."""
+    """A headline figure: the province total (as the report's total row) or, for a reporter, their unit's. A total
+    of fewer units than expected says so in place of the province's name ("Cộng 1/12 đơn vị đã báo cáo")."""
     ind = ctx.indicator(code)
+    window: Window | None
     if reader.everything:
         dataset = dataset_of(ctx, code)
-        units = total_units(ctx, dataset) if dataset else []
-        unit = ctx.whole
-        value = ctx.total(code, "", units) if units else None
-        base = ctx.total(code, "", units, baseline=True) if units and ctx.baseline else None
+        shown = total_figures(ctx, code, "", dataset.units if dataset else [])
+        unit = "" if shown["partial"] else ctx.whole
         window = ctx.window_of(code)
+        unit_name = (
+            _("Cộng %(coverage)s") % {"coverage": shown["coverage_text"]}
+            if shown["partial"]
+            else ctx.unit(unit).name
+            if unit in ctx.catalogue.units
+            else ""
+        )
     else:
         homes = [u for u in reader.homes if (code, u, "") in ctx.evaluations] or list(reader.homes[:1])
         unit = homes[0] if homes else ""
         ev = ctx.evaluations.get((code, unit, ""))
         value, base, window = (ev.value, ev.baseline, ev.window) if ev else (None, None, None)
+        shown = {**figures(ind, value, base, window), "partial": False, "coverage": None}
+        unit_name = ctx.unit(unit).name if unit in ctx.catalogue.units else ""
     return {
         "indicator": code,
         "name": ind.name,
         "label": ind.label,
         "kind": ind.kind,
         "unit": unit,
-        "unit_name": ctx.unit(unit).name if unit in ctx.catalogue.units else "",
-        **figures(ind, value, base, window),
+        "unit_name": unit_name,
+        **shown,
         "target": target_data(ind, window),
-        "as_of": window_text(window) if window and value is not None else "",
+        "as_of": window_text(window) if window and shown["value"] is not None else "",
     }
 
 
@@ -140,7 +173,8 @@ def tiles(ctx: RoundContext, reader: Reader) -> list[Data]:
 
 
 def below_target(ctx: RoundContext, reader: Reader) -> list[Data]:
-    """For each indicator with a target: the units that miss it, in the order of its dataset's table."""
+    """For each indicator with a target: the units that miss it, in the order of its dataset's table, out of how many
+    reported and how many were expected."""
     out: list[Data] = []
     for code, ind in ctx.catalogue.indicators.items():
         if not ind.targets:
@@ -157,6 +191,7 @@ def below_target(ctx: RoundContext, reader: Reader) -> list[Data]:
             continue
         window = ctx.window_of(code)
         missing = [ev for ev in rows if ev.verdict == FAIL]
+        coverage = ctx.coverage(code, "", units)
         out.append(
             {
                 "indicator": code,
@@ -164,6 +199,8 @@ def below_target(ctx: RoundContext, reader: Reader) -> list[Data]:
                 "target": target_data(ind, window),
                 "count": len(missing),
                 "of": len(rows),
+                "partial": coverage.partial,
+                "coverage": coverage_data(coverage, ctx),
                 "units": [
                     {
                         "unit": ev.unit,
@@ -173,30 +210,6 @@ def below_target(ctx: RoundContext, reader: Reader) -> list[Data]:
                     }
                     for ev in missing
                 ],
-            }
-        )
-    return out
-
-
-def reporting(ctx: RoundContext, reader: Reader) -> list[Data]:
-    """Per dataset: the units expected to send figures and those that did this round ("27/30")."""
-    entered = {(f.indicator, f.unit) for f in ctx.current.facts if not f.computed}
-    out: list[Data] = []
-    for ds in ctx.catalogue.datasets.values():
-        if ds.computed:  # computed from records: nobody sends it
-            continue
-        expected = [u for u in ds.units if ctx.unit(u).kind != "group" and reader.sees(u)]
-        if not expected:
-            continue
-        sent = [u for u in expected if any((i, u) in entered for i in ds.indicators)]
-        out.append(
-            {
-                "dataset": ds.code,
-                "name": ds.name,
-                "expected": len(expected),
-                "reported": len(sent),
-                "text": f"{len(sent)}/{len(expected)}",
-                "missing": [{"unit": u, "name": ctx.unit(u).short_name} for u in expected if u not in sent],
             }
         )
     return out

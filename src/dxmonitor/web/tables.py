@@ -13,7 +13,7 @@ from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.formats import window_text
 from dxmonitor.intake.names import fold_diacritics, normalise
 from dxmonitor.web.history import History
-from dxmonitor.web.presenters import Data, figures, target_data
+from dxmonitor.web.presenters import Data, figures, target_data, total_figures
 from dxmonitor.web.reader import Reader
 
 Column = tuple[Indicator, str]  # an indicator and one of its categories ("" for all of them)
@@ -28,8 +28,9 @@ class Row(TypedDict):
 
 
 class Total(TypedDict):
-    unit: str
+    unit: str  # the whole; "" for a sum of fewer units than expected, which is not the whole's figure
     unit_name: str
+    partial: bool
     cells: list[Data]
 
 
@@ -99,14 +100,16 @@ def unit_table(ctx: RoundContext, indicators: Iterable[str], units: Iterable[str
         rows.remove(ctx.whole)
     totals: list[Data] = []
     if len(rows) > 1 and reader.everything:
-        for ind, cat in columns:
-            value = ctx.total(ind.code, cat, rows)
-            base = ctx.total(ind.code, cat, rows, baseline=True) if ctx.baseline else None
-            totals.append(
-                {"indicator": ind.code, "category": cat, **figures(ind, value, base, ctx.window_of(ind.code))}
-            )
+        totals = [
+            {"indicator": ind.code, "category": cat, **total_figures(ctx, ind.code, cat, order)} for ind, cat in columns
+        ]
         if all(c["value"] is None for c in totals):
             totals = []
+    # The row says how many units reported: a unit attribute (communes) is the catalogue's, not a report.
+    partial = sorted(
+        (c for c in totals if c["partial"]),
+        key=lambda c: _is_unit_attribute(ctx.indicator(str(c["indicator"]))),
+    )
     visible = reader.only(rows)
     grid = [[cell(ctx, ind, u, cat) for ind, cat in columns] for u in visible]
     heads = [column_data(ctx, ind, cat, rows) for ind, cat in columns]
@@ -121,8 +124,19 @@ def unit_table(ctx: RoundContext, indicators: Iterable[str], units: Iterable[str
             {"unit": u, "unit_name": ctx.unit(u).name, "short_name": ctx.unit(u).short_name, "cells": cells}
             for u, cells in zip(visible, grid, strict=True)
         ],
-        "total": {"unit": ctx.whole, "unit_name": _("Tổng"), "cells": totals} if totals else None,
+        "total": {
+            "unit": "" if partial else ctx.whole,
+            "unit_name": _("Cộng %(coverage)s") % {"coverage": partial[0]["coverage_text"]} if partial else _("Tổng"),
+            "partial": bool(partial),
+            "cells": totals,
+        }
+        if totals
+        else None,
     }
+
+
+def _is_unit_attribute(ind: Indicator) -> bool:
+    return ind.derived is not None and ind.derived.unit_attribute is not None
 
 
 def _folded(text: str) -> str:

@@ -5,8 +5,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dxmonitor.catalogue.current import require_initialised
+from dxmonitor.catalogue.current import get_catalogue, require_initialised
+from dxmonitor.catalogue.models import Round
 from dxmonitor.catalogue.rounds import round_argument
+from dxmonitor.evaluation.completeness import Coverage
+from dxmonitor.intake.completeness import completeness
 from dxmonitor.reports.export import FORMATS, export_rows, write_export
 from dxmonitor.reports.generate import ReportError, round_and_baseline, round_context
 
@@ -32,3 +35,18 @@ class Command(BaseCommand):
         write_export(rows, options["format"], options["out"] or self.stdout)
         if options["out"]:
             self.stderr.write(f"{len(rows)} dòng / rows → {options['out']}")
+        for line in partial_lines(round_):  # the rows are each unit's own; say which units they lack
+            self.stderr.write(line)
+
+
+def partial_lines(round_: Round) -> list[str]:
+    """A line for each dataset of the round that lacks some expected unit's figures: "app_users: 1/12 đơn vị đã báo
+    cáo / 1/12 units reported; chưa có / missing: …"."""
+    catalogue = get_catalogue()
+    lines = []
+    for row in completeness(round_, catalogue).datasets:
+        if row.without_figures:
+            covered = Coverage(tuple(row.expected), tuple(row.with_figures))
+            names = ", ".join(catalogue.units[u].short_name for u in row.without_figures)
+            lines.append(f"{row.dataset}: {covered.text} / {covered.text_en}; chưa có / missing: {names}")
+    return lines
