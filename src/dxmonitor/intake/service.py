@@ -25,7 +25,7 @@ from dxmonitor.intake.limits import Limits
 from dxmonitor.intake.locks import hold_units, write_transaction
 from dxmonitor.intake.planning import ImportPlan, plan_files, restrict_to, round_end
 from dxmonitor.intake.queries import round_facts
-from dxmonitor.intake.store import ImportSummary, compare, get_or_create_round, store_plan
+from dxmonitor.intake.store import ImportSummary, compare, get_or_create_round, settle_undated, store_plan
 from dxmonitor.intake.submissions import check_locks
 from dxmonitor.intake.validation import Key, validate
 from dxmonitor.problems import Problem
@@ -118,6 +118,7 @@ def write(plan: ImportPlan, catalogue: Catalogue, writer: Writer, *, dry_run: bo
         round_, created = get_or_create_round(plan.round_code)
         units = Unit.objects.filter(code__in={v.unit for v in plan.values}).values_list("pk", flat=True)
         hold_units(round_.pk, units)
+        settle_undated(plan, None if created else round_)
         outside = guard(plan, catalogue, writer.principal.can_write, round_, created)
         if not plan.ok:
             transaction.set_rollback(True)
