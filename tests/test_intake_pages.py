@@ -632,6 +632,8 @@ def test_a_reporter_sees_only_the_rows_of_their_unit(bob: Client) -> None:
                 "submitted_by": "bob",
                 "on_time": True,
                 "approved_by": "",
+                "return_reason": "",
+                "approval_url": None,
                 "actions": [],
                 "entry_url": "/rounds/2022-06/entry/app_users/BP.DONG_PHU",
                 "events": [
