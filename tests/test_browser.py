@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -26,6 +27,7 @@ from dxmonitor.catalogue.models import Round, Unit
 from dxmonitor.catalogue.sync import sync_catalogue
 from dxmonitor.demo.loading import demo_rounds, mark_issued, open_demo_round
 from dxmonitor.intake.service import read_files
+from dxmonitor.intake.templates import FIRST_DATA_ROW
 from dxmonitor.reports.generate import generate
 from dxmonitor.reports.management.commands.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from writing import import_files, write_plan
@@ -369,3 +371,70 @@ def test_the_upload_page_lists_the_errors_of_a_file_with_another_unit_s_figure(p
             "not allowed to write figures of unit 'Huyện Lộc Ninh'",
         ]
     ]
+
+
+# --- a unit's month: a filled template, the preview, submission, approval --------------------------------------
+
+
+def filled_template(tmp_path: Path, dataset: str, figures: list[object]) -> Path:
+    """`dxmonitor template` of June for Đồng Phú, its row filled in as a unit fills it (openpyxl)."""
+    out = tmp_path / f"{dataset}.xlsx"
+    call_command("template", dataset=dataset, round="2022-06", unit="BP.DONG_PHU", out=out, stdout=io.StringIO())
+    book = openpyxl.load_workbook(out)
+    sheet = book["Số liệu"]
+    for offset, value in enumerate(figures):
+        sheet.cell(row=FIRST_DATA_ROW, column=4 + offset, value=value)
+    book.save(out)
+    return out
+
+
+def shoot(page: Page, name: str) -> None:
+    """Full-page screenshots at a desktop's 1366 px and a phone's 390 px, kept as test artefacts."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def test_a_reporter_uploads_a_filled_template_submits_and_the_admin_approves_from_the_approval_view(
+    page: Page, tmp_path: Path
+) -> None:
+    users = filled_template(tmp_path, "app_users", ["650"])  # stored: 611, as of 19/07/2022
+    tax = filled_template(tmp_path, "tax_payments", [120, "41.250.000"])  # none stored yet
+    sign_in(page, "dongphu", then="/upload/")
+    page.get_by_label("Kỳ báo cáo (YYYY-MM)").fill("2022-06")
+    page.get_by_label("Tệp số liệu (CSV, XLSX)").set_input_files([users, tax])
+    page.get_by_test_id("check").click()
+
+    expect(page.get_by_test_id("confirm")).to_be_visible()
+    june = "đến ngày 30/6/2022"  # the template's day: no figure stored yet, so the round's last day
+    assert [r[:5] for r in rows(page, '[data-testid="new"]')] == [
+        ["Huyện Đồng Phú", "Số giao dịch nộp thuế trực tuyến trên Cổng DVC quốc gia", june, "120", "120"],
+        ["Huyện Đồng Phú", "Số tiền nộp thuế trực tuyến trên Cổng DVC quốc gia", june, "41.250.000", "41.250.000"],
+    ]
+    assert [r[:6] for r in rows(page, '[data-testid="changed"]')] == [
+        ["Huyện Đồng Phú", "Số người sử dụng ứng dụng Bình Phước Today", "đến ngày 19/7/2022", "611", "650", "→ 650"],
+    ]
+    shoot(page, "submit-1-preview")
+    page.get_by_test_id("confirm").click()
+    expect(page.locator(".messages")).to_contain_text("mới/new 2, thay đổi/changed 1")
+
+    page.goto("/rounds/2022-06/submissions?dataset=app_users")
+    page.get_by_test_id("submit-app_users-BP.DONG_PHU").click()
+    expect(page.locator('#u-app_users-BP\\.DONG_PHU [data-testid="submit-app_users-BP.DONG_PHU"]')).to_have_count(0)
+    expect(page.locator("#u-app_users-BP\\.DONG_PHU .status")).to_have_text("Đã nộp")
+    shoot(page, "submit-2-submitted")
+    page.context.clear_cookies()  # the next persona signs in on the same browser
+
+    sign_in(page, "quantri", then="/rounds/2022-06/submissions")
+    page.goto("/rounds/2022-06/submissions?dataset=app_users")  # the dataset's units opened
+    page.get_by_test_id("review-app_users-BP.DONG_PHU").click()
+    page.wait_for_url("/rounds/2022-06/approval/app_users/BP.DONG_PHU")
+    assert [r[:5] for r in rows(page, '[data-testid="figures"]')] == [
+        ["Số người sử dụng ứng dụng Bình Phước Today", "650", "đến ngày 19/7/2022", "", ""],
+    ]
+    shoot(page, "submit-3-approval")
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("status")).to_have_text("Đã duyệt (khóa)")
+    shoot(page, "submit-4-approved")

@@ -377,6 +377,10 @@ def test_the_june_round_has_exactly_the_seed_s_slips_and_suspicions() -> None:
         (WARNING, "missing_unit", "dvc_rates", "BP.SO_NGV", "", ""),
         (WARNING, "dataset_missing", "network", "", "", ""),
         (WARNING, "dataset_missing", "tax_payments", "", "", ""),
+        # E: fewer weaknesses than computers with a weakness (the catalogue's not_below rule)
+        (WARNING, "not_below", "security_scan", "BP.TU", "security.vulnerabilities", ""),
+        (WARNING, "not_below", "security_scan", "BP.TU.UBKT", "security.vulnerabilities", ""),
+        (WARNING, "not_below", "security_scan", "BP.TRUONG_CT", "security.vulnerabilities", ""),
     ]
     hon_quan = next(f for f in found if f.unit == "BP.HON_QUAN")
     assert hon_quan.figures == "in: Tăng 12,6%; tính lại: Tăng 18,6%"
@@ -406,7 +410,7 @@ def test_the_check_command_names_the_hon_quan_slip_and_exits_1() -> None:
         "[Lỗi] dvc_rates · Huyện Hớn Quản · dvc.online_dossier_rate: báo cáo đã in «Tăng 12,6%» (đến ngày 16/7/2022), "
         "số tính lại từ số liệu gốc là «Tăng 18,6%» — in: Tăng 12,6%; tính lại: Tăng 18,6% (printed_differs)"
     ) in lines
-    assert lines[-1] == "16 phát hiện / findings, 6 lỗi / errors"
+    assert lines[-1] == "19 phát hiện / findings, 6 lỗi / errors"
 
 
 @pytest.mark.django_db

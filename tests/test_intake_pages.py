@@ -222,7 +222,8 @@ def test_a_figure_goes_from_the_form_through_submission_approval_the_lock_and_a_
     refused = bob.post(APP_USERS_DP, app_users_form("720"))
     assert refused.status_code == 422
     assert [p["message"] for p in refused.context["data"]["inputs"][0]["problems"]] == [
-        "số liệu app_users của Huyện Đồng Phú kỳ 2022-06 đã được duyệt và khóa; cần quản trị mở lại trước khi sửa"
+        "bộ số liệu 'Người sử dụng ứng dụng Bình Phước Today' của Huyện Đồng Phú kỳ 2022-06 đã được duyệt và khóa; "
+        "cần quản trị mở lại trước khi sửa"
     ]
 
     csv = "don_vi,chi_tieu,gia_tri,ngay_so_lieu\nĐồng Phú,app.users,720,19/07/2022\n".encode()
@@ -236,7 +237,10 @@ def test_a_figure_goes_from_the_form_through_submission_approval_the_lock_and_a_
     )
     assert (api.status_code, [e["message_en"] for e in api.json()["errors"]]) == (
         422,
-        ["app_users of BP.DONG_PHU for 2022-06 is approved and locked; an admin must reopen it"],
+        [
+            "'Người sử dụng ứng dụng Bình Phước Today' of Huyện Đồng Phú for 2022-06 is approved and locked; "
+            "an admin must reopen it"
+        ],
     )
     assert Value.objects.get(round__code=JUNE, unit__code="BP.DONG_PHU", indicator__code="app.users").value == 700
 
@@ -293,9 +297,13 @@ def test_an_admin_returns_a_submission_with_a_reason_and_the_reporter_can_submit
     bob.post(APP_USERS_DP, app_users_form("611", do="submit"))
 
     returned = move(alice, "return", reason="Thiếu số liệu xã Tân Lợi")
-    assert said(returned) == [f"Huyện Đồng Phú — {APP_USERS}: Đang nhập."]
+    assert said(returned) == [f"Huyện Đồng Phú — {APP_USERS}: Bị trả lại."]
     form = bob.get(APP_USERS_DP).context["data"]
-    assert (form["status"], form["can_submit"]) == ("draft", True)
+    assert (form["status"], form["return_reason"], form["can_submit"]) == (
+        "returned",
+        "Thiếu số liệu xã Tân Lợi",
+        True,
+    )
     again = bob.post(APP_USERS_DP, app_users_form("611", do="submit"), follow=True)
     assert again.context["data"]["status"] == "submitted"
     events = SubmissionEvent.objects.order_by("id").values_list("action", "by", "reason")
@@ -631,6 +639,8 @@ def test_a_reporter_sees_only_the_rows_of_their_unit(bob: Client) -> None:
                 "submitted_by": "bob",
                 "on_time": True,
                 "approved_by": "",
+                "return_reason": "",
+                "approval_url": None,
                 "actions": [],
                 "entry_url": "/rounds/2022-06/entry/app_users/BP.DONG_PHU",
                 "events": [
@@ -652,8 +662,7 @@ def test_a_reporter_sees_only_the_rows_of_their_unit(bob: Client) -> None:
             "unit": "BP.DONG_PHU",
             "name": "Huyện Đồng Phú",
             "datasets": [
-                dataset_of(data, c)["name"]
-                for c in ["dvc_rates", "office_software", "cnscd", "online_payments"]
+                dataset_of(data, c)["name"] for c in ["dvc_rates", "office_software", "cnscd", "online_payments"]
             ],
         }
     ]

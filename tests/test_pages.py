@@ -289,7 +289,7 @@ def test_the_dashboard_counts_the_units_that_sent_figures(vy: Client, dung: Clie
 def test_the_dashboard_counts_data_quality_findings_with_errors_first(vy: Client, dung: Client) -> None:
     findings = vy.get("/index.json").json()["findings"]
 
-    assert (findings["count"], findings["by_severity"]) == (16, {"error": 6, "warning": 10, "info": 0})
+    assert (findings["count"], findings["by_severity"]) == (19, {"error": 6, "warning": 13, "info": 0})
     assert findings["top"][0] == {
         "severity": "error",
         "severity_text": "Lỗi",

@@ -35,7 +35,8 @@ DUNG = Principal("dung", Role.VIEWER, None)
         (Status.REOPENED, Action.SUBMIT, BOB, "", Status.SUBMITTED),
         (Status.DRAFT, Action.SUBMIT, ALICE, "", Status.SUBMITTED),
         (Status.SUBMITTED, Action.APPROVE, ALICE, "", Status.APPROVED),
-        (Status.SUBMITTED, Action.RETURN, ALICE, "thiếu số liệu", Status.DRAFT),
+        (Status.SUBMITTED, Action.RETURN, ALICE, "thiếu số liệu", Status.RETURNED),
+        (Status.RETURNED, Action.SUBMIT, BOB, "", Status.SUBMITTED),
         (Status.APPROVED, Action.REOPEN, ALICE, "sửa số người dùng", Status.REOPENED),
         (Status.DRAFT, Action.SUBMIT, CHI, "", "only the unit's reporter or an admin may submit"),
         (Status.DRAFT, Action.SUBMIT, DUNG, "", "only the unit's reporter or an admin may submit"),
@@ -100,7 +101,11 @@ def test_an_approved_submission_locks_its_figures_until_it_is_reopened(tmp_path:
     )
     locked = check_files([path], "2022-06")
     assert [(p.location.row, p.message_en) for p in locked.errors] == [
-        (2, "app_users of BP.DONG_PHU for 2022-06 is approved and locked; an admin must reopen it")
+        (
+            2,
+            "'Người sử dụng ứng dụng Bình Phước Today' of Huyện Đồng Phú for 2022-06 is approved and locked; "
+            "an admin must reopen it",
+        )
     ]
     act(round_, dataset, unit, Action.REOPEN, ALICE, "sửa số người dùng")
     assert check_files([path], "2022-06").ok
@@ -175,5 +180,8 @@ def test_a_unit_cannot_submit_without_its_required_indicators(tmp_path: Path, ca
     round_ = Round.objects.get(code="2023-01")
     dataset, unit = Dataset.objects.get(code="cnscd"), Unit.objects.get(code="BP.DONG_PHU")
     refusal = act(round_, dataset, unit, Action.SUBMIT, BOB)
-    assert isinstance(refusal, Refusal) and refusal.en == "required indicators are missing: cnscd.commune_members"
+    assert refusal == Refusal(
+        "Huyện Đồng Phú chưa có chỉ tiêu bắt buộc của bộ 'Tổ công nghệ số cộng đồng': Số thành viên Tổ CNSCĐ cấp xã",
+        "Huyện Đồng Phú lacks required figures of 'Tổ công nghệ số cộng đồng': Số thành viên Tổ CNSCĐ cấp xã",
+    )
     assert not Submission.objects.filter(round=round_, dataset=dataset, unit=unit).exists()  # nothing created

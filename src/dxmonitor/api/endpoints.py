@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
-from dxmonitor.api import catalogue, completeness, rounds, values
+from dxmonitor.api import catalogue, completeness, moves, rounds, values
 from dxmonitor.api.auth import ApiKey, SignedInUser
 from dxmonitor.api.errors import install_handlers
 
@@ -53,3 +53,4 @@ api.add_router("", catalogue.router)
 api.add_router("", rounds.router)
 api.add_router("", values.router)
 api.add_router("", completeness.router)
+api.add_router("", moves.router)

@@ -75,11 +75,11 @@ class Indicator(Strict):
 class Rule(Strict):
     """A validation rule of a dataset, checked on every import; an error blocks it, a warning does not."""
 
-    rule: Literal["range", "parts_total", "not_above", "rate", "cumulative", "required"]
+    rule: Literal["range", "parts_total", "not_above", "not_below", "rate", "cumulative", "required"]
     severity: Literal["error", "warning"] = "error"
     indicator: str | None = None
     indicators: list[str] = Field(default_factory=list)  # for "required"
-    limit: str | None = None  # for "not_above": another indicator, or "unit.communes"
+    limit: str | None = None  # for "not_above" and "not_below": another indicator, or "unit.communes"
     numerator: str | None = None  # for "rate"
     denominator: str | None = None
     scale: Decimal = Decimal(100)
@@ -93,6 +93,7 @@ class Rule(Strict):
             "range": ["indicator"],
             "parts_total": ["indicator"],
             "not_above": ["indicator", "limit"],
+            "not_below": ["indicator", "limit"],
             "rate": ["indicator", "numerator", "denominator"],
             "cumulative": ["indicator"],
             "required": ["indicators"],

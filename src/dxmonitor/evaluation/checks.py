@@ -14,6 +14,7 @@ from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.facts import Fact, Key, PrintedFact, RoundFacts
 from dxmonitor.evaluation.formats import change_text, figure, number, rounded, window_text
 from dxmonitor.evaluation.rules import relative_change, total
+from dxmonitor.intake.validation import round_shortfalls
 from dxmonitor.intake.windows import Window
 from dxmonitor.problems import Severity
 
@@ -81,6 +82,7 @@ class Checker:
             *self.outliers(),
             *self.identical_rows(),
             *self.missing_units(),
+            *self.declared_rules(),
         ]
         order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
         return sorted(found, key=lambda f: order[f.severity])
@@ -442,6 +444,12 @@ class Checker:
                     "kỳ trước có số liệu",
                     "đơn vị có số liệu ở kỳ trước nhưng kỳ này không có",
                 )
+
+    def declared_rules(self) -> Iterator[QualityFinding]:
+        """The catalogue's validation rules that only a whole round can break, on the figures the round shows."""
+        figures = {key: fact.value for key, fact in self.ctx.main.items() if not fact.computed}
+        for s in round_shortfalls(self.ctx.catalogue, figures):
+            yield QualityFinding(s.severity, s.rule, s.dataset, s.unit, s.indicator, "", s.figures, s.message_vi)
 
 
 def run_checks(ctx: RoundContext, history: Sequence[RoundFacts] = ()) -> list[QualityFinding]:

@@ -187,9 +187,10 @@ def plan_record(
                 )
             )
 
-    window = default_window
+    window, dated = default_window, True
     try:
-        window = parse_window(record.as_of) or default_window
+        given = parse_window(record.as_of)
+        window, dated = given or default_window, given is not None
     except WindowError as exc:
         problems.append(error(record.at("as_of"), exc.vi, exc.en))
 
@@ -217,4 +218,6 @@ def plan_record(
         record.note,
         origin or record.origin,
         record.location.row,
+        record.value,
+        dated,
     )

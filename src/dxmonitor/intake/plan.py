@@ -26,6 +26,8 @@ class PlannedValue(NamedTuple):
     note: str
     origin: Origin
     row: int | None
+    written: object = None  # the value as the writer wrote it ("92,5"), shown beside what it was read as
+    dated: bool = True  # False: no as-of day given, so it corrects the figure the round shows (`store.settle_undated`)
 
     @property
     def location(self) -> Location:

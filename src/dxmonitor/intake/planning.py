@@ -99,7 +99,17 @@ class Planner:
             key = (figure.indicator, unit.code, figure.category, window.key, figure.measure)
             note = cell_text(note_cell) if has_note else ""
             planned = PlannedValue(
-                figure.indicator, unit.code, figure.category, window.key, value, figure.measure, note, origin, row
+                figure.indicator,
+                unit.code,
+                figure.category,
+                window.key,
+                value,
+                figure.measure,
+                note,
+                origin,
+                row,
+                value_cell,
+                window.dated,
             )
             if key in seen:
                 self._keep(planned, key, origin.location(row))
@@ -117,28 +127,39 @@ class Planner:
         recurring, seen, values = self.recurring, self.seen, self.plan.values
         columns = [(recurring.figures[c.indicator, c.category, None], table.origin(c)) for c in table.columns]
         window = recurring.windows[table.as_of]
+        # A template comes with the round's last day printed as its as-of day: left so, no day is given.
+        dated = window is not None and window.dated and window.key != self.default_window.key
         for row in table.rows:
             number, unit_text, note, filled = row
             unit = recurring.units[unit_text]
             if unit is None or window is None or not unit.valid_on(window.end):
                 for place, cell in filled:
-                    self.add(table.record(row, place, cell))
+                    self._add_from_template(table.record(row, place, cell))
                 continue
             code, window_key = unit.code, window.key
             for place, cell in filled:
                 figure, origin = columns[place]
                 value = None if figure is None else figure.number(cell)
                 if value is None:
-                    self.add(table.record(row, place, cell))
+                    self._add_from_template(table.record(row, place, cell))
                     continue
                 assert figure is not None
                 indicator, category, measure = figure.indicator, figure.category, figure.measure
                 key = (indicator, code, category, window_key, measure)
-                planned = PlannedValue(indicator, code, category, window_key, value, measure, note, origin, number)
+                planned = PlannedValue(
+                    indicator, code, category, window_key, value, measure, note, origin, number, cell, dated
+                )
                 if seen.setdefault(key, planned) is planned:
                     values.append(planned)
                 else:
                     self._keep(planned, key, origin.location(number))
+
+    def _add_from_template(self, record: LongRecord) -> None:
+        """A template's figure through the full checks; the round's last day it prints is no day given."""
+        before = len(self.plan.values)
+        self.add(record)
+        if len(self.plan.values) > before and self.plan.values[-1].window == self.default_window.key:
+            self.plan.values[-1] = self.plan.values[-1]._replace(dated=False)
 
     def mark(self) -> tuple[int, int]:
         return len(self.plan.values), len(self.plan.problems)

@@ -95,6 +95,7 @@ class Figure:
 class KnownWindow:
     end: date
     key: str  # Window.key, made once
+    dated: bool = True  # False: the cell was empty and the round's last day stands in for it
 
 
 class Recurring:
@@ -143,7 +144,8 @@ class Recurring:
         if cell is not None and not isinstance(cell, str | date):
             return None  # a number or a time of day: the full checks word the error
         try:
-            window = parse_window(cell) or self.default_window
+            given = parse_window(cell)
         except WindowError:
             return None
-        return KnownWindow(window.end, window.key)
+        window = given or self.default_window
+        return KnownWindow(window.end, window.key, given is not None)

@@ -27,7 +27,7 @@ from dxmonitor.intake.limits import Limits
 from dxmonitor.intake.locks import hold_units, write_transaction
 from dxmonitor.intake.planning import ImportPlan, plan_files, restrict_to, round_end
 from dxmonitor.intake.queries import round_facts
-from dxmonitor.intake.store import ImportSummary, compare, store_plan
+from dxmonitor.intake.store import ImportSummary, compare, settle_undated, store_plan
 from dxmonitor.intake.submissions import check_locks
 from dxmonitor.intake.validation import Key, validate
 from dxmonitor.problems import Location, Problem, error
@@ -147,6 +147,7 @@ def write(
             round_ = open_round(plan.round_code, writer.name, reason="dxmonitor import")
         units = Unit.objects.filter(code__in={v.unit for v in plan.values}).values_list("pk", flat=True)
         hold_units(round_.pk, units)
+        settle_undated(plan, None if created else round_)
         principal = writer.principal
         outside = guard(plan, catalogue, principal.can_write, round_, created, principal.is_admin)
         if not plan.ok:

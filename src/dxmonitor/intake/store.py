@@ -10,10 +10,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from dxmonitor.catalogue.models import Indicator, Round, Unit
+from dxmonitor.evaluation.facts import Fact, pick_main
 from dxmonitor.intake import revision
 from dxmonitor.intake.bulk import insert_rows, update_rows
 from dxmonitor.intake.models import PrintedFigure, Value, ValueChange
 from dxmonitor.intake.planning import ImportPlan, PlannedValue
+from dxmonitor.intake.windows import Window
+from dxmonitor.problems import error
 
 ValueKey = tuple[str, str, str, str, str]
 Stored = dict[ValueKey, tuple[int, Decimal, str]]  # key → (id, value, note) of what a round already holds
@@ -83,6 +86,50 @@ def _summary(plan: ImportPlan, values: Stored, printed: Stored, round_created: b
 def compare(plan: ImportPlan, round_: Round | None) -> ImportSummary:
     """What the plan would change in `round_` (None: a round still to be created); nothing is written."""
     return _summary(plan, *_existing(round_), round_created=round_ is None)
+
+
+def shown_windows(round_: Round, keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], str]:
+    """Of each (indicator, unit, category) in `keys`, the window of the figure the round shows (as the evaluation
+    picks it among its dated figures: the latest as-of day, then the longest window)."""
+    if not keys:
+        return {}
+    rows = Value.objects.filter(
+        round=round_, unit__code__in={u for _, u, _ in keys}, indicator__code__in={i for i, _, _ in keys}
+    ).values_list("indicator__code", "unit__code", "category", "window")
+    found: dict[tuple[str, str, str], list[Fact]] = {}
+    for indicator, unit, category, window in rows:
+        if (indicator, unit, category) in keys:
+            fact = Fact(indicator, unit, category, Window.from_key(window), Decimal(0))
+            found.setdefault((indicator, unit, category), []).append(fact)
+    return {key: pick_main(facts).window.key for key, facts in found.items()}
+
+
+def settle_undated(plan: ImportPlan, round_: Round | None) -> None:
+    """A figure written without an as-of day names the round's figure of its unit, indicator and category: it takes
+    the window of the figure the round shows, so that it corrects that figure (its old value kept in the history)
+    instead of adding a second one beside it. A figure the round does not hold yet keeps the round's last day."""
+    undated = [i for i, v in enumerate(plan.values) if not v.dated and not v.measure]
+    if round_ is None or not undated:
+        return
+    shown = shown_windows(round_, {plan.values[i].key[:3] for i in undated})
+    taken = {v.key for v in plan.values if v.dated}
+    for i in undated:
+        planned = plan.values[i]
+        window = shown.get((planned.indicator, planned.unit, planned.category))
+        if window is None or window == planned.window:
+            continue
+        settled = planned._replace(window=window, dated=True)
+        if settled.key in taken:  # the same figure written twice: once with the shown day, once without a day
+            plan.problems.append(
+                error(
+                    planned.at("as_of"),
+                    "số liệu không ghi ngày trùng với số liệu cùng ngày của kỳ đã có trong tệp",
+                    "a figure without an as-of day repeats one given with the round's day",
+                )
+            )
+            continue
+        taken.add(settled.key)
+        plan.values[i] = settled
 
 
 @revision.changes_data

@@ -27,11 +27,41 @@ def act(
     """Move a submission, recording who did it, when and why; a refused move changes and creates nothing.
 
     Holds the unit's write lock of the round first (as a write of its figures does), so that an approval comes
-    wholly before or wholly after any write of the figures it approves; refused when it cannot get it in time."""
+    wholly before or wholly after any write of the figures it approves; refused when it cannot get it in time.
+    A submission returned to its unit is said to the unit's reporters by e-mail, with the reason."""
     try:
-        return _act(round_, dataset, unit, action, who, reason)
+        done = _act(round_, dataset, unit, action, who, reason)
     except Busy as exc:
         return Refusal(exc.vi, exc.en)
+    if action is Action.RETURN and not isinstance(done, Refusal):
+        tell_returned(done, reason)
+    return done
+
+
+def unfit_to_submit(round_: Round, dataset: Dataset, unit: Unit) -> Refusal | None:
+    """Why the unit's dataset cannot be submitted yet: no figure of it at all in the round, or not the figures its
+    `required` rule asks for (named by their names); None when it may be."""
+    catalogue = get_catalogue()
+    spec = catalogue.datasets[dataset.code]
+    present = set(
+        Value.objects.filter(round=round_, unit=unit, indicator__code__in=spec.indicators).values_list(
+            "indicator__code", flat=True
+        )
+    )
+    if not present:
+        return Refusal(
+            f"{unit.name} chưa có số liệu nào của bộ '{spec.name}' trong kỳ {round_.name}: "
+            "hãy nhập hoặc tải tệp số liệu trước khi nộp",
+            f"{unit.name} has no figure of '{spec.name}' in {round_.name}: enter or upload its figures first",
+        )
+    missing = missing_required(spec, unit.code, present)
+    if missing:
+        names = "; ".join(catalogue.indicators[code].name for code in missing)
+        return Refusal(
+            f"{unit.name} chưa có chỉ tiêu bắt buộc của bộ '{spec.name}': {names}",
+            f"{unit.name} lacks required figures of '{spec.name}': {names}",
+        )
+    return None
 
 
 def _act(
@@ -50,14 +80,8 @@ def _act(
         after = move(before, action, who, unit.code, reason)
         if isinstance(after, Refusal):
             return after
-        if action is Action.SUBMIT:
-            present = set(Value.objects.filter(round=round_, unit=unit).values_list("indicator__code", flat=True))
-            missing = missing_required(get_catalogue().datasets[dataset.code], unit.code, present)
-            if missing:
-                return Refusal(
-                    f"chưa có chỉ tiêu bắt buộc: {', '.join(missing)}",
-                    f"required indicators are missing: {', '.join(missing)}",
-                )
+        if action is Action.SUBMIT and (unfit := unfit_to_submit(round_, dataset, unit)) is not None:
+            return unfit
         now = timezone.now()
         submission.status = after.value
         if action is Action.SUBMIT:
@@ -78,6 +102,46 @@ def _act(
     return submission
 
 
+def return_reason(submission: Submission) -> str:
+    """Why a returned submission was sent back: the reason of its last move, a return."""
+    last = submission.events.order_by("-at", "-id").first()
+    return last.reason if last is not None and last.action == Action.RETURN else ""
+
+
+def returned_to(who: Principal) -> list[Submission]:
+    """The submissions of the units `who` writes that were returned and wait to be submitted again, latest first."""
+    if who.units is None:
+        return []  # an admin returns them; a viewer has none
+    found = Submission.objects.filter(status=Status.RETURNED, unit__code__in=who.units)
+    return list(
+        found.select_related("round", "dataset", "unit").order_by("-round__code", "dataset__code", "unit__code")
+    )
+
+
+def tell_returned(submission: Submission, reason: str) -> list[str]:
+    """E-mail the active reporters of the submission's unit that it was returned, and why; their addresses."""
+    User = get_user_model()
+    unit, round_ = submission.unit, submission.round
+    name = get_catalogue().datasets[submission.dataset.code].name
+    reporters = User.objects.filter(membership__role="reporter", membership__unit=unit, is_active=True)
+    sent = []
+    for user in reporters.exclude(email=""):
+        send_mail(
+            subject=f"[dxmonitor] Bị trả lại: {name} — {unit.name}, {round_.name}",
+            message=(
+                f"Kính gửi {user.get_full_name() or user.get_username()},\n\n"
+                f"Bộ số liệu «{name}» kỳ {round_.name} của {unit.name} đã bị quản trị trả lại.\n"
+                f"Lý do: {reason}\n\n"
+                "Vui lòng sửa số liệu theo lý do trên và bấm Nộp lại.\n\n"
+                "Thư này được gửi tự động từ dxmonitor."
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[user.email],
+        )
+        sent.append(user.email)
+    return sent
+
+
 def check_locks(plan: ImportPlan, catalogue: Catalogue) -> None:
     """An approved submission is locked: any figure of its dataset and unit is refused until it is reopened."""
     approved = set(
@@ -90,12 +154,13 @@ def check_locks(plan: ImportPlan, catalogue: Catalogue) -> None:
     for v in plan.values:
         locked = [ds for ds, unit in approved if unit == v.unit and v.indicator in catalogue.datasets[ds].indicators]
         if locked:
+            dataset, unit = catalogue.datasets[locked[0]].name, catalogue.units[v.unit].name
             plan.problems.append(
                 error(
                     v.at("unit"),
-                    f"số liệu {locked[0]} của {catalogue.units[v.unit].name} kỳ {plan.round_code} đã được duyệt "
+                    f"bộ số liệu '{dataset}' của {unit} kỳ {plan.round_code} đã được duyệt "
                     "và khóa; cần quản trị mở lại trước khi sửa",
-                    f"{locked[0]} of {v.unit} for {plan.round_code} is approved and locked; an admin must reopen it",
+                    f"'{dataset}' of {unit} for {plan.round_code} is approved and locked; an admin must reopen it",
                 )
             )
 

@@ -28,6 +28,7 @@ class RuleContext:
     planned: dict[Key, PlannedValue]
     stored: Mapping[Key, Decimal] = field(default_factory=dict)
     previous: Mapping[Key, Decimal] = field(default_factory=dict)
+    whole_round: bool = False  # True: the round's stored figures are checked too, not only the plan's (`check`)
 
     def figure(self, indicator: str, unit: str, category: str = "") -> Decimal | None:
         """This round's figure: the file's if it has one, else the one already stored."""
@@ -39,6 +40,30 @@ class RuleContext:
 
     def name(self, unit: str) -> str:
         return self.catalogue.units[unit].name
+
+    def label(self, indicator: str) -> str:
+        """An indicator as people read it: its name, not its code."""
+        found = self.catalogue.indicators.get(indicator)
+        return found.name if found else indicator
+
+    def whole(self, indicator: str, unit: str) -> Decimal | None:
+        """The unit's figure over every category: the total when one is written, else its categories summed."""
+        total = self.figure(indicator, unit)
+        found = self.catalogue.indicators.get(indicator)
+        if total is not None or found is None:
+            return total
+        parts = [
+            part
+            for dim, members in found.disaggregation.items()
+            for member in members
+            if (part := self.figure(indicator, unit, f"{dim}={member}")) is not None
+        ]
+        return sum(parts, Decimal(0)) if parts else None
+
+    def units_with(self, indicators: tuple[str, ...]) -> list[str]:
+        """The units with a figure of any of `indicators`: in the plan, and with `whole_round` in the round too."""
+        keys = [*self.planned, *(self.stored if self.whole_round else ())]
+        return list(dict.fromkeys(u for i, u, _ in keys if i in indicators))
 
 
 def _main(values: list[PlannedValue]) -> dict[Key, PlannedValue]:
@@ -125,6 +150,33 @@ class NotAbove(RuleCheck):
                 )
 
 
+class NotBelow(RuleCheck):
+    """A figure over all its categories is never below another (a computer with a weakness has at least one)."""
+
+    def shortfalls(self, ctx: RuleContext) -> Iterator[tuple[str, Decimal, Decimal]]:
+        """(unit, its figure, the floor) of every unit whose figure is below its floor."""
+        indicator, limit = self.spec.indicator or "", self.spec.limit or ""
+        for unit in ctx.units_with((indicator, limit)):
+            value, floor = ctx.whole(indicator, unit), ctx.whole(limit, unit)
+            if value is not None and floor is not None and value < floor:
+                yield unit, value, floor
+
+    def message(self, ctx: RuleContext, unit: str, value: Decimal, floor: Decimal) -> tuple[str, str]:
+        indicator, limit = self.spec.indicator or "", self.spec.limit or ""
+        """What is wrong, without the unit (a round's finding names it apart)."""
+        return (
+            f"{ctx.label(indicator)} ({_n(value)}, cộng mọi phân loại) ít hơn {ctx.label(limit)} ({_n(floor)})",
+            f"{ctx.label(indicator)} ({_n(value)}, all categories) is below {ctx.label(limit)} ({_n(floor)})",
+        )
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        for unit, value, floor in self.shortfalls(ctx):
+            written = [v for (i, u, _), v in ctx.planned.items() if u == unit and i == self.spec.indicator]
+            at = written[0].at("value") if written else Location(field="value")
+            vi, en = self.message(ctx, unit, value, floor)
+            yield Problem(self.severity, at, f"{ctx.name(unit)}: {vi}", f"{ctx.name(unit)}: {en}")
+
+
 class RateMatches(RuleCheck):
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for v in self.mine(ctx):
@@ -174,6 +226,7 @@ RULES: dict[str, type[RuleCheck]] = {
     "range": Range,
     "parts_total": PartsTotal,
     "not_above": NotAbove,
+    "not_below": NotBelow,
     "rate": RateMatches,
     "cumulative": Cumulative,
     "required": Required,
@@ -209,3 +262,41 @@ def missing_required(dataset: Dataset, unit: str, present: set[str]) -> list[str
     """The indicators an error-level "required" rule asks of `unit` that are not in `present`."""
     needed = [i for r in dataset.rules if r.rule == "required" and r.severity == "error" for i in r.indicators]
     return [i for i in dict.fromkeys(needed) if i not in present]
+
+
+@dataclass(frozen=True)
+class RoundShortfall:
+    """A declared rule broken by a round's stored figures, for the round's data-quality check."""
+
+    severity: Severity
+    dataset: str
+    rule: str
+    unit: str
+    indicator: str
+    figures: str
+    message_vi: str
+    message_en: str
+
+
+ROUND_RULES = (NotBelow,)  # the rules no other data-quality check already covers on a whole round
+
+
+def round_shortfalls(catalogue: Catalogue, figures: Mapping[Key, Decimal]) -> list[RoundShortfall]:
+    """The declared rules in `ROUND_RULES` run on a round's figures (those it shows); each unit once a rule."""
+    ctx = RuleContext(catalogue, {}, figures, whole_round=True)
+    out: list[RoundShortfall] = []
+    seen: set[tuple[str, str, str]] = set()
+    for dataset in catalogue.datasets.values():
+        for spec in dataset.rules:
+            rule = RULES[spec.rule](spec, dataset)
+            if not isinstance(rule, ROUND_RULES):
+                continue
+            for unit, value, floor in rule.shortfalls(ctx):
+                if (spec.rule, spec.indicator or "", unit) in seen:  # an indicator in two datasets: said once
+                    continue
+                seen.add((spec.rule, spec.indicator or "", unit))
+                vi, en = rule.message(ctx, unit, value, floor)
+                shown = f"{_n(value)} < {_n(floor)}"
+                indicator = spec.indicator or ""
+                out.append(RoundShortfall(rule.severity, dataset.code, spec.rule, unit, indicator, shown, vi, en))
+    return out

@@ -15,6 +15,11 @@ class Status(StrEnum):
     SUBMITTED = "submitted"
     APPROVED = "approved"
     REOPENED = "reopened"
+    RETURNED = "returned"  # sent back by an admin with a reason: to correct and submit again
+
+
+# The statuses of a submission the unit still has to (re)submit: it is not in.
+WAITING = frozenset({Status.DRAFT, Status.REOPENED, Status.RETURNED})
 
 
 # gettext_noop: the labels stay Vietnamese here and are translated where they are shown.
@@ -23,6 +28,7 @@ STATUS_VI = {
     Status.SUBMITTED: gettext_noop("Đã nộp"),
     Status.APPROVED: gettext_noop("Đã duyệt (khóa)"),
     Status.REOPENED: gettext_noop("Mở lại"),
+    Status.RETURNED: gettext_noop("Bị trả lại"),
 }
 
 
@@ -41,9 +47,9 @@ ACTION_VI = {
 }
 
 MOVES: dict[Action, tuple[set[Status], Status]] = {
-    Action.SUBMIT: ({Status.DRAFT, Status.REOPENED}, Status.SUBMITTED),
+    Action.SUBMIT: (set(WAITING), Status.SUBMITTED),
     Action.APPROVE: ({Status.SUBMITTED}, Status.APPROVED),
-    Action.RETURN: ({Status.SUBMITTED}, Status.DRAFT),
+    Action.RETURN: ({Status.SUBMITTED}, Status.RETURNED),
     Action.REOPEN: ({Status.APPROVED}, Status.REOPENED),
 }
 NEEDS_REASON = {Action.RETURN, Action.REOPEN}

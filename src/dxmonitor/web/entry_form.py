@@ -26,7 +26,7 @@ from dxmonitor.intake.long_format import LongRecord, cell_text
 from dxmonitor.intake.models import Source, Submission, Value
 from dxmonitor.intake.planning import ImportPlan, plan_records, round_end
 from dxmonitor.intake.service import Writer, write
-from dxmonitor.intake.submissions import act
+from dxmonitor.intake.submissions import act, return_reason
 from dxmonitor.intake.templates import figure_columns
 from dxmonitor.intake.windows import Window
 from dxmonitor.intake.workflow import STATUS_VI, Action, Refusal, Status, move
@@ -226,6 +226,7 @@ def entry_data(
         "status": status.value,
         "status_text": STATUS_VI[status],
         "locked": status is Status.APPROVED,
+        "return_reason": return_reason(sub) if sub and status is Status.RETURNED else "",
         "can_submit": not isinstance(move(status, Action.SUBMIT, principal, unit), Refusal),
         "note": form.get("note", "") if form is not None else "",
         "problems": general,

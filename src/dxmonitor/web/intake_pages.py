@@ -147,6 +147,12 @@ def unit_row(desk: Desk, ds: DatasetStatus, unit: str, sub: Submission | None, e
         "submitted_by": sub.submitted_by if submitted_at and sub else "",
         "on_time": (unit in ds.on_time) if submitted_at else None,
         "approved_by": sub.approved_by if sub else "",
+        "return_reason": next((e["reason"] for e in reversed(events) if e["action"] == Action.RETURN), "")
+        if status is Status.RETURNED
+        else "",
+        "approval_url": reverse("approval", args=[desk.round.code, ds.dataset, unit])
+        if desk.principal.is_admin
+        else None,
         "approved_at_text": moment(sub.approved_at) if sub else "",
         "actions": [
             {"action": a.value, "label": ACTION_VI[a], "needs_reason": a in NEEDS_REASON}

@@ -27,6 +27,8 @@ from dxmonitor.evaluation.formats import number, short_date
 from dxmonitor.intake.completeness import as_data as completeness_data
 from dxmonitor.intake.completeness import completeness
 from dxmonitor.intake.models import Value
+from dxmonitor.intake.submissions import return_reason, returned_to
+from dxmonitor.intake.workflow import STATUS_VI, Status
 from dxmonitor.reports.files import report_files
 from dxmonitor.web import presenters, tables
 from dxmonitor.web.access import member_required
@@ -161,6 +163,24 @@ def dashboard_page(code: str, reader: Reader) -> Computed | None:
     return Computed(data, drawings, round_.code)
 
 
+def returned_data(principal: Principal) -> list[Data]:
+    """The reporter's submissions returned by the office, with the reason and where to correct them."""
+    return [
+        {
+            "round": s.round.code,
+            "round_name": s.round.name,
+            "dataset": s.dataset.code,
+            "dataset_name": get_catalogue().datasets[s.dataset.code].name,
+            "unit": s.unit.code,
+            "unit_name": s.unit.name,
+            "status_text": STATUS_VI[Status.RETURNED],
+            "reason": return_reason(s),
+            "entry_url": reverse("entry", args=[s.round.code, s.dataset.code, s.unit.code]),
+        }
+        for s in returned_to(principal)
+    ]
+
+
 @member_required
 def dashboard(request: HttpRequest, code: str | None = None, fmt: str | None = None) -> HttpResponse:
     """A round (default: the latest): headline tiles, units below target, reporting, findings, files, charts."""
@@ -170,7 +190,11 @@ def dashboard(request: HttpRequest, code: str | None = None, fmt: str | None = N
     page = kept(key, lambda: dashboard_page(code, reader))
     if page is None:
         return respond(request, fmt, "web/dashboard.html", {"round": None, "rounds": []})
-    data: Data = {**page.data, "report_files": files_of(page.round_code)}
+    data: Data = {
+        **page.data,
+        "report_files": files_of(page.round_code),
+        "returned": returned_data(reader.principal),  # looked up on every view: a move does not change the figures
+    }
     if wants_json(request, fmt):  # charts are for the HTML page only
         return as_json(data)
     kept_html = {"key": key, "seconds": KEEP_SECONDS}  # the template keeps its figures' HTML under the same key

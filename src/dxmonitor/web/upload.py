@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 from django import forms
@@ -22,16 +23,20 @@ from django.utils.translation import gettext_lazy
 from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.forms import RoundCodeField
+from dxmonitor.catalogue.loading import Catalogue
+from dxmonitor.evaluation.formats import figure, number, window_text
 from dxmonitor.intake.limits import head, mebibytes
 from dxmonitor.intake.locks import Busy
 from dxmonitor.intake.models import Source
-from dxmonitor.intake.planning import ImportPlan
+from dxmonitor.intake.planning import ImportPlan, PlannedValue
 from dxmonitor.intake.service import Writer, WriteResult, current_limits, read_files, write
 from dxmonitor.intake.staging import remove_stale
 from dxmonitor.intake.store import ImportSummary
+from dxmonitor.intake.windows import Window
 from dxmonitor.web.access import member_required
 
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
+EXACT = 6  # decimals a stored value holds: the preview shows every one of them
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -93,9 +98,39 @@ def _check(ticket: str, round_code: str, writer: Principal, *, dry_run: bool) ->
     return write(plan, catalogue, Writer(writer, Source.FILE), dry_run=dry_run)
 
 
+def as_written(cell: object) -> str:
+    """A cell as the unit wrote it: text as typed, a spreadsheet's number in the Vietnamese way."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool) or not isinstance(cell, int | float | Decimal):
+        return str(cell).strip()
+    return number(Decimal(str(cell)), EXACT)
+
+
+def preview_row(planned: PlannedValue, catalogue: Catalogue, old: Decimal | None = None) -> dict[str, object]:
+    """One figure the upload writes: by name, where it was written, as written and as read (and the old one)."""
+    ind = catalogue.indicators[planned.indicator]
+    window = Window.from_key(planned.window)
+    return {
+        "indicator": planned.indicator,
+        "indicator_name": ind.name,
+        "unit": planned.unit,
+        "unit_name": catalogue.units[planned.unit].name,
+        "category": planned.category,
+        "category_label": ind.category_label(planned.category),
+        "measure": planned.measure,
+        "as_of": window_text(window),
+        "place": str(planned.at("value")),
+        "written": as_written(planned.written),
+        "read": figure(planned.value, ind.kind, EXACT),
+        "old": figure(old, ind.kind, EXACT) if old is not None else "",
+    }
+
+
 def bounded(plan: ImportPlan, summary: ImportSummary | None = None) -> dict[str, object]:
-    """The plan's problems and the changes it would make, each list cut to its first `errors_shown`, with the
-    number left out: a file of 16,000 unknown names gives a page of 200 of them, not of 16,000."""
+    """The plan's problems and the figures it would write, each list cut to its first `errors_shown`, with the
+    number left out: a file of 16,000 unknown names gives a page of 200 of them, not of 16,000. New and changed
+    figures are listed (the changed ones old → new), the unchanged ones counted."""
     limit = current_limits().errors_shown
     errors, errors_more = head(plan.errors, limit)
     warnings, warnings_more = head(plan.warnings, limit)
@@ -107,8 +142,19 @@ def bounded(plan: ImportPlan, summary: ImportSummary | None = None) -> dict[str,
         "warnings_more": warnings_more,
     }
     if summary is not None:
+        catalogue = get_catalogue()
+        new, new_more = head(summary.new, limit)
         changed, changed_more = head(summary.changed, limit)
-        context |= {"summary": summary, "changed": changed, "changed_more": changed_more}
+        noted, noted_more = head(summary.noted, limit)
+        context |= {
+            "summary": summary,
+            "new": [preview_row(p, catalogue) for p in new],
+            "new_more": new_more,
+            "changed": [preview_row(p, catalogue, old) for p, old in changed],
+            "changed_more": changed_more,
+            "noted": [preview_row(p, catalogue) | {"old_note": old, "note": p.note} for p, old in noted],
+            "noted_more": noted_more,
+        }
     return context
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from dxmonitor.web import entry_form, intake_pages, pages, round_pages, upload, views
+from dxmonitor.web import approval, entry_form, intake_pages, pages, round_pages, upload, views
 
 # Every page answers as JSON too: add ".json" to its address or "?format=json".
 JSON = r"(?P<fmt>\.json)?$"
@@ -35,6 +35,11 @@ urlpatterns = [
         r"^rounds/" + ROUND + r"/entry/(?P<dataset>[a-z0-9_.]+)/(?P<unit>[A-Z0-9_.-]+?)" + JSON,
         entry_form.entry,
         name="entry",
+    ),
+    re_path(
+        r"^rounds/" + ROUND + r"/approval/(?P<dataset>[a-z0-9_.]+)/(?P<unit>[A-Z0-9_.-]+?)" + JSON,
+        approval.approval,
+        name="approval",
     ),
     re_path(r"^rounds/" + ROUND + r"/checks" + JSON, intake_pages.checks, name="checks"),
     re_path(r"^rounds/" + ROUND + r"/template/(?P<dataset>[a-z0-9_.]+)$", intake_pages.template, name="template"),
