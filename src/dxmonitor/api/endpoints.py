@@ -13,6 +13,7 @@ from ninja.parser import Parser
 from dxmonitor.api import catalogue, rounds, values
 from dxmonitor.api.auth import ApiKey, SignedInUser
 from dxmonitor.api.errors import install_handlers
+from dxmonitor.publishing import api as publishing_api
 
 DESCRIPTION = """
 Figures of the province's digital-transformation monitoring: the catalogue (units, indicators, datasets),
@@ -52,3 +53,4 @@ install_handlers(api)
 api.add_router("", catalogue.router)
 api.add_router("", rounds.router)
 api.add_router("", values.router)
+api.add_router("", publishing_api.router)
