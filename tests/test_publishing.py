@@ -316,3 +316,18 @@ def test_reporters_and_viewers_get_the_403_page_and_never_a_command_line(
 def test_a_report_start_for_an_unknown_round_is_404_and_a_get_is_405(admin: Client) -> None:
     assert admin.post("/rounds/2031-01/report").status_code == 404
     assert admin.get(f"/rounds/{JUNE}/report").status_code == 405
+
+
+def test_the_report_section_speaks_english_when_asked(admin: Client, out: Path) -> None:
+    job = Job.objects.create(round=june(), requested_by="alice", via="web", formats=["docx"], step="pdf", progress=55)
+    admin.cookies["django_language"] = "en"
+
+    page = admin.get(f"/rounds/{JUNE}").content.decode()
+    status = admin.get(f"/jobs/{job.pk}.json").json()
+
+    assert f"Job {job.pk}" in page and "Converting to PDF (LibreOffice)" in page and "Lập báo cáo" not in page
+    assert (status["state_text"], status["step_text"]) == ("Queued", "Converting to PDF (LibreOffice)")
+    Job.objects.filter(pk=job.pk).update(state="failed", step="failed", error_vi="Lỗi", error_en="An error")
+    page = admin.get(f"/rounds/{JUNE}").content.decode()
+    assert "Generate report" in page and "I confirm generating the report before the round is complete" in page
+    assert "An error" in page and "Failed" in page
