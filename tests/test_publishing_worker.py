@@ -123,3 +123,41 @@ def test_the_worker_process_takes_the_job_from_the_queue_and_its_progress_moves_
     assert (out / f"bao-cao-{ROUND}.pdf").read_bytes().startswith(b"%PDF")
     assert (out / f"bao-cao-{ROUND}.docx").read_bytes().startswith(b"PK")
     assert (out / f"bao-cao-{ROUND}.html").is_file()
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not redis_answers(REDIS_URL), reason=f"no Redis answers at {REDIS_URL}")
+def test_with_the_redis_backend_the_same_command_runs_rq_s_worker_and_the_job_ends_done(
+    scratch: dict[str, str],
+) -> None:
+    env = {**scratch, "DXMONITOR_TASKS_BACKEND": "redis", "DXMONITOR_REDIS_URL": REDIS_URL}
+    out = Path(scratch["DXMONITOR_HOME"]) / "out"
+    for old in out.glob("bao-cao-*"):
+        old.unlink()
+    started = subprocess.run([sys.executable, "-c", START], env=env, capture_output=True, text=True, timeout=120)
+    status, body = started.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert status == "202", started.stdout + started.stderr
+    job_id = int(body.split('"id": ')[1].split(",")[0])
+
+    worker = subprocess.run(
+        [sys.executable, "-m", "dxmonitor.cli", "worker", "--batch"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert worker.returncode == 0, worker.stdout + worker.stderr
+    assert job_row(scratch, job_id) == ("done", 100, "done")
+    assert (out / f"bao-cao-{ROUND}.pdf").read_bytes().startswith(b"%PDF")
