@@ -48,7 +48,7 @@ def _instructions(book: Workbook, dataset: Dataset, round_name: str, columns: li
         "3. Tỷ lệ (%) ghi từ 0 đến 100, ví dụ 92,36 (không ghi 0,9236). "
         "Số đếm, số tiền ghi số nguyên, không ghi đơn vị.",
         "4. Ngày số liệu (ô C3) là ngày chốt số liệu; sửa nếu số liệu chốt vào ngày khác.",
-        "5. Có thể thêm ghi chú ở cột cuối. Nộp tệp qua trang 'Nộp số liệu' hoặc lệnh `dxmonitor import`.",
+        "5. Có thể thêm ghi chú ở cột cuối. Nộp tệp qua trang 'Nộp số liệu'.",
         "",
         "Các chỉ tiêu:",
     ]

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "dxmonitor.reports",
     "dxmonitor.web",
     "dxmonitor.api",
+    "dxmonitor.publishing",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +201,23 @@ LOGGING = logging_config(
 
 # Where reports are written and served from.
 REPORTS_DIR = Path(os.environ.get("DXMONITOR_REPORTS_DIR", BASE_DIR / "out"))
+
+# The task queue that runs report jobs (django-tasks): "database" keeps the queue in the database (SQLite or
+# PostgreSQL, nothing else to run); "redis" keeps it in Redis at DXMONITOR_REDIS_URL (RQ). Either way its worker is
+# `dxmonitor worker`, which `dxmonitor serve` starts beside the web server.
+TASKS_BACKEND = os.environ.get("DXMONITOR_TASKS_BACKEND", "database")
+if TASKS_BACKEND == "redis":
+    if not os.environ.get("DXMONITOR_REDIS_URL"):
+        raise ImproperlyConfigured("DXMONITOR_TASKS_BACKEND=redis needs DXMONITOR_REDIS_URL")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": os.environ["DXMONITOR_REDIS_URL"]}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured(f"DXMONITOR_TASKS_BACKEND must be database or redis, not {TASKS_BACKEND!r}")
+# A job still queued or running after this many minutes no longer stops a new one for its round (its worker died).
+REPORT_JOB_STALE_MINUTES = float(os.environ.get("DXMONITOR_REPORT_JOB_STALE_MINUTES", "30"))
 
 # The catalogue (indicators, datasets, units) is data: point this at your own folder to use another province's.
 CATALOGUE_DIR = Path(

@@ -97,14 +97,27 @@ def build_document(
     )
 
 
-def generate(round_code: str, formats: list[str], out_dir: Path, **options: object) -> list[Path]:
-    """Write the report of `round_code` into `out_dir` in each format; return the files written."""
+def generate(
+    round_code: str,
+    formats: list[str],
+    out_dir: Path,
+    on_step: Callable[[str], None] | None = None,
+    **options: object,
+) -> list[Path]:
+    """Write the report of `round_code` into `out_dir` in each format; return the files written. `on_step` is told
+    each step before it starts ("build", then each format), for a job's progress."""
+    step = on_step or (lambda _: None)
     unknown = [f for f in formats if f not in RENDERERS]
     if unknown:
         raise ReportError(
             f"định dạng không hỗ trợ: {', '.join(unknown)} (dùng docx, html, pdf)",
             f"unsupported format(s): {', '.join(unknown)} (use docx, html, pdf)",
         )
+    step("build")
     doc = build_document(round_code, **options)  # type: ignore[arg-type]
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [RENDERERS[fmt](doc, report_path(out_dir, round_code, fmt)) for fmt in formats]
+    written = []
+    for fmt in formats:
+        step(fmt)
+        written.append(RENDERERS[fmt](doc, report_path(out_dir, round_code, fmt)))
+    return written

@@ -7,9 +7,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dxmonitor.accounts.cli import operator
 from dxmonitor.catalogue.current import require_initialised
+from dxmonitor.catalogue.models import Round
 from dxmonitor.catalogue.rounds import round_argument
-from dxmonitor.reports.generate import ReportError, generate
+from dxmonitor.publishing.jobs import Refusal, new_job
+from dxmonitor.publishing.models import Job
+from dxmonitor.publishing.run import run_report
 
 
 class Command(BaseCommand):
@@ -22,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--baseline", type=round_argument, default=None, help="kỳ so sánh (mặc định: kỳ trước)")
         parser.add_argument("--number", default=None, help='số báo cáo, ví dụ "02/BC-STTTT"')
         parser.add_argument("--date", default=None, help="ngày ban hành, YYYY-MM-DD")
+        parser.add_argument(
+            "--incomplete-reason",
+            default="",
+            help="lý do lập báo cáo khi kỳ chưa đủ số liệu (được ghi lại) / why to issue an incomplete round's report",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         require_initialised()
@@ -30,16 +39,20 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"Ngày không hợp lệ / invalid date: {options['date']}") from exc
         formats = [f.strip().lower() for f in options["format"].split(",") if f.strip()]
+        extra = {"baseline_code": options["baseline"], "number": options["number"], "issued_on": issued_on}
+        code = options["round"]
+        round_ = Round.objects.filter(code=code).first()
+        if round_ is None:
+            raise CommandError(f"Không có kỳ báo cáo '{code}' / no round '{code}'")
+        # The same checks and record as a report asked for on the web, run here rather than by the worker.
         try:
-            paths = generate(
-                options["round"],
-                formats,
-                options["out"] or settings.REPORTS_DIR,
-                baseline_code=options["baseline"],
-                number=options["number"],
-                issued_on=issued_on,
-            )
-        except ReportError as exc:
-            raise CommandError(f"{exc.vi} / {exc.en}") from exc
-        for path in paths:
-            self.stdout.write(str(path))
+            job = new_job(round_, formats, operator().name, Job.Via.CLI, options["incomplete_reason"])
+        except Refusal as refusal:
+            hint = ' (--incomplete-reason "…")' if refusal.field == "incomplete_reason" else ""
+            raise CommandError(f"{refusal.vi}{hint} / {refusal.en}{hint}") from refusal
+        job = run_report(job.pk, out_dir=options["out"], **extra)
+        if job.state != Job.State.DONE:
+            raise CommandError(f"{job.error_vi} / {job.error_en}")
+        folder = (options["out"] or settings.REPORTS_DIR).resolve()
+        for name in job.files:
+            self.stdout.write(str(folder / name))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -12,6 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--no-jobs",
+            action="store_true",
+            help="không chạy việc nền (chạy riêng `dxmonitor worker`) / no job worker beside the server",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.conf import settings
@@ -30,4 +37,11 @@ class Command(BaseCommand):
                 return application
 
         self.stdout.write(f"dxmonitor: http://{options['host']}:{options['port']}/  (Ctrl+C để dừng / to stop)")
-        Server().run()
+        # The job worker (report generation) runs beside gunicorn as its own process, ended with the server.
+        worker = None if options["no_jobs"] else subprocess.Popen([sys.executable, "-m", "dxmonitor.cli", "worker"])
+        try:
+            Server().run()
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)
