@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("dxmonitor.api.urls")),
+    path("", include("dxmonitor.accounts.urls")),
     path("", include("dxmonitor.web.urls")),
 ]
 
