@@ -4,31 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("catalogue", "0002_round_deadline"),
+        ('catalogue', '0002_round_deadline'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="round",
-            name="closed_at",
+            model_name='round',
+            name='closed_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="round",
-            name="closed_by",
-            field=models.CharField(blank=True, default="", max_length=150),
+            model_name='round',
+            name='closed_by',
+            field=models.CharField(blank=True, default='', max_length=150),
         ),
         migrations.AddField(
-            model_name="round",
-            name="datasets",
-            field=models.ManyToManyField(
-                blank=True, help_text="the datasets collected this round", related_name="rounds", to="catalogue.dataset"
-            ),
+            model_name='round',
+            name='datasets',
+            field=models.ManyToManyField(blank=True, help_text='the datasets collected this round', related_name='rounds', to='catalogue.dataset'),
         ),
         migrations.AddField(
-            model_name="round",
-            name="state",
-            field=models.CharField(choices=[("open", "open"), ("closed", "closed")], default="open", max_length=8),
+            model_name='round',
+            name='state',
+            field=models.CharField(choices=[('open', 'open'), ('closed', 'closed')], default='open', max_length=8),
         ),
     ]
