@@ -11,13 +11,15 @@ import pytest
 from django.core.mail import EmailMessage
 from playwright.sync_api import Browser, Page, expect
 
-from test_browser import (  # noqa: F401  (fixtures: the browser, the live server with the demo's data and accounts)
-    ARTIFACTS,
-    browser,
-    demo_left_in_place,
-    playwright,
-    sign_in,
-    site,
+import test_browser as shared
+from test_browser import ARTIFACTS, sign_in
+
+# The browser tests' fixtures: Chromium, the live server with the demo's rounds and accounts, and leaving them in place.
+playwright, browser, site, demo_left_in_place = (
+    shared.playwright,
+    shared.browser,
+    shared.site,
+    shared.demo_left_in_place,
 )
 
 pytestmark = pytest.mark.slow
