@@ -679,7 +679,17 @@ def test_reminders_go_by_e_mail_to_the_reporters_of_units_not_yet_submitted(
     assert mailoutbox == []
     response = alice.post(SUBMISSIONS, {"action": "remind"}, follow=True)
 
-    assert said(response) == ["Đã gửi 2 thư nhắc."]
+    assert said(response) == [
+        "Đã gửi 2 thư nhắc.",
+        "Đã gửi tới bob, bob@dongphu.gov.vn — Huyện Đồng Phú",
+        "Đã gửi tới chi, chi@locninh.gov.vn — Huyện Lộc Ninh",
+        "Không gửi được, đơn vị chưa có cán bộ: "
+        + ", ".join(
+            u["name"]
+            for u in alice.get(SUBMISSIONS + ".json").json()["waiting"]
+            if u["unit"] not in ("BP.DONG_PHU", "BP.LOC_NINH")
+        ),
+    ]
     assert sorted((m.to[0], m.subject) for m in mailoutbox) == [
         ("bob@dongphu.gov.vn", "[dxmonitor] Nhắc nộp số liệu tháng 6/2022 — Huyện Đồng Phú"),
         ("chi@locninh.gov.vn", "[dxmonitor] Nhắc nộp số liệu tháng 6/2022 — Huyện Lộc Ninh"),

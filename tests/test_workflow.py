@@ -18,7 +18,7 @@ from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Dataset, Round, Unit
 from dxmonitor.intake.models import Submission, SubmissionEvent
-from dxmonitor.intake.submissions import act, remind, reporting_status
+from dxmonitor.intake.submissions import Recipient, act, remind, reporting_status
 from dxmonitor.intake.workflow import Action, Refusal, Status, move
 from writing import check_files, import_files
 
@@ -133,27 +133,68 @@ def test_reporting_status_counts_submitted_on_time_and_approved(catalogue: Catal
     assert row.rate == 2 / 12
 
 
+def reporters_of_four_districts() -> None:
+    """bob and chi with an address; nomail without one; old, deactivated, with one."""
+    for name, unit, email, active in [
+        ("bob", "BP.DONG_PHU", "bob@dongphu.gov.vn", True),
+        ("chi", "BP.LOC_NINH", "chi@locninh.gov.vn", True),
+        ("nomail", "BP.BU_DOP", "", True),
+        ("old", "BP.BU_DANG", "old@budang.gov.vn", False),
+    ]:
+        user = User.objects.create_user(name, email=email, is_active=active)
+        Membership.objects.create(user=user, role="reporter", unit=Unit.objects.get(code=unit))
+
+
+def waiting_units(round_: Round, catalogue: Catalogue) -> list[str]:
+    missing = {u for row in reporting_status(round_, catalogue) for u in row.missing}
+    return [u for u in catalogue.units if u in missing]
+
+
 @pytest.mark.django_db
 def test_reminders_go_to_the_reporters_of_units_that_have_not_submitted(
     catalogue: Catalogue, mailoutbox: list[EmailMessage]
 ) -> None:
-    for name, unit, email in [
-        ("bob", "BP.DONG_PHU", "bob@dongphu.gov.vn"),
-        ("chi", "BP.LOC_NINH", "chi@locninh.gov.vn"),
-        ("nomail", "BP.BU_DOP", ""),
-    ]:
-        user = User.objects.create_user(name, email=email)
-        Membership.objects.create(user=user, role="reporter", unit=Unit.objects.get(code=unit))
+    reporters_of_four_districts()
     round_, dataset, _ = objects()
-    for code in catalogue.datasets["app_users"].units:  # Đồng Phú submitted app_users, nothing else
-        if code == "BP.DONG_PHU":
-            act(round_, dataset, Unit.objects.get(code=code), Action.SUBMIT, BOB)
-    sent = remind(round_, catalogue, "https://dxmonitor.binhphuoc.gov.vn")
-    assert sorted(sent) == [("bob", "BP.DONG_PHU"), ("chi", "BP.LOC_NINH")]
+    act(round_, dataset, Unit.objects.get(code="BP.DONG_PHU"), Action.SUBMIT, BOB)  # app_users only
+    reminders = remind(round_, catalogue, "https://dxmonitor.binhphuoc.gov.vn")
+    assert reminders.sent == [
+        Recipient("bob", "bob@dongphu.gov.vn", "BP.DONG_PHU", "Huyện Đồng Phú"),
+        Recipient("chi", "chi@locninh.gov.vn", "BP.LOC_NINH", "Huyện Lộc Ninh"),
+    ]
+    assert reminders.no_email == ["BP.BU_DOP"]
+    # a deactivated reporter is no reporter: Bù Đăng got nothing, and says so
+    expected = [u for u in waiting_units(round_, catalogue) if u not in ("BP.DONG_PHU", "BP.LOC_NINH", "BP.BU_DOP")]
+    assert "BP.BU_DANG" in expected and reminders.no_reporter == expected
+    assert sorted(m.to[0] for m in mailoutbox) == ["bob@dongphu.gov.vn", "chi@locninh.gov.vn"]
     bob_mail = next(m for m in mailoutbox if m.to == ["bob@dongphu.gov.vn"])
     assert bob_mail.subject == "[dxmonitor] Nhắc nộp số liệu tháng 6/2022 — Huyện Đồng Phú"
     assert "- Người sử dụng ứng dụng Bình Phước Today" not in bob_mail.body  # app users were submitted
     assert "- Tỷ lệ DVCTT phát sinh hồ sơ và tỷ lệ hồ sơ xử lý trực tuyến" in bob_mail.body
+
+
+@pytest.mark.django_db
+def test_the_remind_command_prints_each_recipient_and_each_unit_that_got_nothing(
+    catalogue: Catalogue, mailoutbox: list[EmailMessage]
+) -> None:
+    reporters_of_four_districts()
+    out = io.StringIO()
+    call_command("submission", "remind", round="2022-06", stdout=out)
+    lines = out.getvalue().splitlines()
+    round_ = Round.objects.get(code="2022-06")
+    unreached = [u for u in waiting_units(round_, catalogue) if u not in ("BP.DONG_PHU", "BP.LOC_NINH")]
+    assert lines == [
+        "đã gửi / sent: bob, bob@dongphu.gov.vn — Huyện Đồng Phú (BP.DONG_PHU)",
+        "đã gửi / sent: chi, chi@locninh.gov.vn — Huyện Lộc Ninh (BP.LOC_NINH)",
+        *(
+            f"không gửi / not sent: {catalogue.units[u].name} ({u}) — chưa có cán bộ đơn vị / no active reporter"
+            for u in unreached
+            if u != "BP.BU_DOP"
+        ),
+        "không gửi / not sent: Huyện Bù Đốp (BP.BU_DOP) — cán bộ chưa có thư điện tử / its reporters have no e-mail",
+        f"2 thư / e-mails; {len(unreached)} đơn vị không nhận / units not reached",
+    ]
+    assert len(mailoutbox) == 2
 
 
 @pytest.mark.django_db

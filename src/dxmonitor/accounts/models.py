@@ -86,3 +86,36 @@ class ApiToken(models.Model):
         if token is not None:
             cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token
+
+
+class AccountEvent(models.Model):
+    """One change to an account made from the product (who, when, what), kept for the audit and shown on its page."""
+
+    class Action(models.TextChoices):
+        # stored as codes, labelled in the reader's language where shown (accounts/people.py)
+        INVITED = "invited"
+        ROLE_CHANGED = "role_changed"
+        DEACTIVATED = "deactivated"
+        REACTIVATED = "reactivated"
+        PASSWORD_LINK_SENT = "password_link_sent"
+        PASSWORD_SET = "password_set"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.CharField(
+        max_length=150, help_text="the principal's name: a user name, or cli:<login> for the console"
+    )
+    # SET_NULL with the name kept: deleting a user in the Django admin must not erase what was done to the account.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="account_events"
+    )
+    username = models.CharField(max_length=150)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    detail = models.JSONField(default=dict, blank=True, help_text="role, unit, e-mail; before and after for a change")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "thay đổi tài khoản"
+        verbose_name_plural = "thay đổi tài khoản"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.username}"

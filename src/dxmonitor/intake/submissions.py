@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -174,17 +176,33 @@ def reporting_status(round_: Round, catalogue: Catalogue) -> list[DatasetComplet
     return completeness(round_, catalogue).datasets
 
 
-def remind(round_: Round, catalogue: Catalogue, base_url: str = "") -> list[tuple[str, str]]:
-    """E-mail the reporters of every unit expected that has not submitted; returns (user, unit) for each e-mail
-    sent."""
+@dataclass(frozen=True)
+class Recipient:
+    user: str
+    email: str
+    unit: str
+    unit_name: str
+
+
+@dataclass
+class Reminders:
+    """To whom the reminders went, and the waiting units that got none: no active reporter, or none with an e-mail."""
+
+    sent: list[Recipient] = field(default_factory=list)
+    no_reporter: list[str] = field(default_factory=list)
+    no_email: list[str] = field(default_factory=list)
+
+
+def remind(round_: Round, catalogue: Catalogue, base_url: str = "") -> Reminders:
+    """E-mail the active reporters of every unit that has not submitted; say to whom, and which units got nothing."""
     waiting: dict[str, list[str]] = {}
     for row in reporting_status(round_, catalogue):
         for code in row.missing:
             waiting.setdefault(code, []).append(row.name)
-    sent = []
+    out = Reminders()
     User = get_user_model()
     reporters = User.objects.filter(membership__role="reporter", membership__unit__code__in=waiting, is_active=True)
-    for user in reporters.exclude(email="").select_related("membership__unit"):
+    for user in reporters.exclude(email="").select_related("membership__unit").order_by("username"):
         unit = user.membership.unit
         assert unit is not None  # filtered on above
         datasets = "\n".join(f"- {name}" for name in waiting[unit.code])
@@ -200,5 +218,9 @@ def remind(round_: Round, catalogue: Catalogue, base_url: str = "") -> list[tupl
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[user.email],
         )
-        sent.append((user.get_username(), unit.code))
-    return sent
+        out.sent.append(Recipient(user.get_username(), user.email, unit.code, unit.name))
+    emailed = {r.unit for r in out.sent}
+    with_reporter = set(reporters.values_list("membership__unit__code", flat=True))
+    for code in (c for c in catalogue.units if c in waiting and c not in emailed):  # the catalogue's order
+        (out.no_email if code in with_reporter else out.no_reporter).append(code)
+    return out

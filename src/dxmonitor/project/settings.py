@@ -172,6 +172,8 @@ EMAIL_HOST_USER = os.environ.get("DXMONITOR_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DXMONITOR_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("DXMONITOR_EMAIL_TLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DXMONITOR_FROM_EMAIL", "dxmonitor@localhost")
+# How long an e-mailed link to set a password (an invitation, a reset) works; it works once either way.
+PASSWORD_RESET_TIMEOUT = int(float(os.environ.get("DXMONITOR_PASSWORD_LINK_DAYS", "3")) * 86400)
 
 # With a shared cache, sessions are read from it and written through to the database (a signed-in page costs one
 # query less). Not with each process's own memory: a logout in one process would leave the session in the others.

@@ -244,10 +244,18 @@ def _act(request: HttpRequest, round_: rows.Round, principal: Principal, catalog
     if choice == "remind":
         if not principal.is_admin:
             return denied(request, _("Chỉ quản trị được gửi thư nhắc."))
-        sent = remind(round_, catalogue, request.build_absolute_uri(page))
-        messages.success(
-            request, ngettext("Đã gửi %(n)d thư nhắc.", "Đã gửi %(n)d thư nhắc.", len(sent)) % {"n": len(sent)}
-        )
+        reminders = remind(round_, catalogue, request.build_absolute_uri(page))
+        n = len(reminders.sent)
+        messages.success(request, ngettext("Đã gửi %(n)d thư nhắc.", "Đã gửi %(n)d thư nhắc.", n) % {"n": n})
+        for r in reminders.sent:
+            said = {"user": r.user, "email": r.email, "unit": r.unit_name}
+            messages.info(request, _("Đã gửi tới %(user)s, %(email)s — %(unit)s") % said)
+        for codes, why in (
+            (reminders.no_reporter, _("Không gửi được, đơn vị chưa có cán bộ: %(units)s")),
+            (reminders.no_email, _("Không gửi được, cán bộ đơn vị chưa có thư điện tử: %(units)s")),
+        ):
+            if codes:
+                messages.warning(request, why % {"units": ", ".join(catalogue.units[c].name for c in codes)})
         return redirect(f"{page}#")  # "#": the top, where the message is, whatever was scrolled to before
     if choice not in {a.value for a in Action}:
         raise Http404(_("Không có thao tác %(action)s") % {"action": choice})

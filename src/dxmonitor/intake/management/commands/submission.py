@@ -56,10 +56,17 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(f"{row.dataset:<16} {counts}  chưa nộp: {', '.join(row.missing) or '—'}")
         elif action == "remind":
-            sent = remind(round_, catalogue, options["url"])
-            for user, unit in sent:
-                self.stdout.write(f"đã gửi / sent: {user} ({unit})")
-            self.stdout.write(f"{len(sent)} thư / e-mails")
+            reminders = remind(round_, catalogue, options["url"])
+            for r in reminders.sent:
+                self.stdout.write(f"đã gửi / sent: {r.user}, {r.email} — {r.unit_name} ({r.unit})")
+            for codes, why in (
+                (reminders.no_reporter, "chưa có cán bộ đơn vị / no active reporter"),
+                (reminders.no_email, "cán bộ chưa có thư điện tử / its reporters have no e-mail"),
+            ):
+                for code in codes:
+                    self.stdout.write(f"không gửi / not sent: {catalogue.units[code].name} ({code}) — {why}")
+            unreached = len(reminders.no_reporter) + len(reminders.no_email)
+            self.stdout.write(f"{len(reminders.sent)} thư / e-mails; {unreached} đơn vị không nhận / units not reached")
         elif action == "deadline":
             try:
                 moment = datetime.fromisoformat(options["at"])

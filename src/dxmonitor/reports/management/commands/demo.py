@@ -28,6 +28,13 @@ DEMO_ACCOUNTS = [
     ("bandieuhanh", "viewer", None),
 ]
 
+# A local domain: nothing leaves the machine, and the console e-mail backend (the default) prints the mail.
+DEMO_MAIL_DOMAIN = "dxmonitor.localhost"
+
+
+def demo_email(name: str) -> str:
+    return f"{name}@{DEMO_MAIL_DOMAIN}"
+
 
 class Command(BaseCommand):
     help = "Chạy bản trình diễn Bình Phước 2022 / run the Bình Phước 2022 demo: init, import, report, serve"
@@ -48,7 +55,9 @@ class Command(BaseCommand):
                     name, password=password, is_staff=role == "admin", is_superuser=role == "admin"
                 )
                 Membership.objects.create(user=user, role=role, unit=Unit.objects.filter(code=unit or "").first())
-            self.stdout.write(f"  {name:<12} {role}{' ' + unit if unit else ''}")
+            # An address of the demo's own, so reminders and invitations show in the console (a run before had none).
+            User.objects.filter(username=name, email="").update(email=demo_email(name))
+            self.stdout.write(f"  {name:<12} {role}{' ' + unit if unit else ''} <{demo_email(name)}>")
 
     def handle(self, *args: Any, **options: Any) -> None:
         out: Path = options["out"] or settings.REPORTS_DIR
