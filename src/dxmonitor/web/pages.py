@@ -1,4 +1,5 @@
-"""The dashboard and the pages of rounds, datasets, units and indicators; each also answers as JSON.
+"""The dashboard and the pages of rounds, datasets, units and indicators; each also answers as JSON, and a page
+with a table gives it as CSV and XLSX too (downloads).
 
 Views only fetch and choose: the figures come from History (one query), the page data from presenters and
 tables (plain dicts), the charts from figures (SVG). The JSON is the same dict the HTML page shows."""
@@ -30,7 +31,7 @@ from dxmonitor.intake.models import Value
 from dxmonitor.intake.submissions import return_reason, returned_to
 from dxmonitor.intake.workflow import STATUS_VI, Status
 from dxmonitor.reports.files import report_files
-from dxmonitor.web import presenters, tables
+from dxmonitor.web import downloads, presenters, tables
 from dxmonitor.web.access import member_required
 from dxmonitor.web.figures import by_unit, headline_charts, trend_of, unit_trend
 from dxmonitor.web.history import History
@@ -44,17 +45,31 @@ def wants_json(request: HttpRequest, fmt: str | None) -> bool:
     return fmt == ".json" or request.GET.get("format") == "json" or request.path.endswith(".json")
 
 
+def wants_file(request: HttpRequest, fmt: str | None) -> str | None:
+    """ "csv" or "xlsx" when the address asks for the page's table as a file (`.csv`, `?format=xlsx`…)."""
+    asked = (fmt or "").lstrip(".") or request.GET.get("format", "")
+    return asked if asked in downloads.FORMATS else None
+
+
 def as_json(data: Data, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def respond(request: HttpRequest, fmt: str | None, template: str, data: Data, **page: object) -> HttpResponse:
-    """The page's data as JSON, or the HTML page that shows it (with its charts)."""
+    """The page's data as JSON, its table as CSV or XLSX, or the HTML page that shows it (with its charts)."""
     if wants_json(request, fmt):
         return as_json(data)
+    file_format = wants_file(request, fmt)
+    if file_format:
+        table = downloads.table_of(template, data)
+        if table is None:
+            raise Http404(_("Trang này không có bảng để tải về"))
+        return downloads.download(table, file_format)
     query = request.GET.copy()
     query["format"] = "json"
-    return render(request, template, {"data": data, "json_url": f"{request.path}?{query.urlencode()}", **page})
+    files = downloads.links(request.path, request.GET) if template in downloads.TABLES else []
+    context = {"data": data, "json_url": f"{request.path}?{query.urlencode()}", "download_links": files, **page}
+    return render(request, template, context)
 
 
 def forbidden(request: HttpRequest, fmt: str | None, message: str) -> HttpResponse:

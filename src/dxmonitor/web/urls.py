@@ -3,8 +3,9 @@ from django.urls import path, re_path
 
 from dxmonitor.web import approval, entry_form, intake_pages, pages, round_pages, upload, views
 
-# Every page answers as JSON too: add ".json" to its address or "?format=json".
-JSON = r"(?P<fmt>\.json)?$"
+# Every page answers as JSON too: add ".json" to its address or "?format=json"; a page with a table gives it as a
+# file with ".csv" or ".xlsx" (or "?format=csv", "?format=xlsx").
+JSON = r"(?P<fmt>\.(?:json|csv|xlsx))?$"
 ROUND = r"(?P<code>[0-9]{4}-[0-9]{2})"  # 0–9, not \d (which takes any script's digits)
 
 urlpatterns = [
