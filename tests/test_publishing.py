@@ -331,3 +331,17 @@ def test_the_report_section_speaks_english_when_asked(admin: Client, out: Path) 
     page = admin.get(f"/rounds/{JUNE}").content.decode()
     assert "Generate report" in page and "I confirm generating the report before the round is complete" in page
     assert "An error" in page and "Failed" in page
+
+
+def test_an_admin_s_key_starts_a_job_and_follows_it(personas: dict[str, User], out: Path) -> None:
+    key = ApiToken.issue("office", user=personas["admin"])[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    started = client.post(
+        f"/api/rounds/{JUNE}/report", {"incomplete_reason": "Báo cáo nhanh"}, content_type="application/json"
+    )
+
+    assert started.status_code == 202
+    job = Job.objects.get(pk=started.json()["id"])
+    assert (job.requested_by, job.via, job.incomplete_reason) == ("token:office", "api", "Báo cáo nhanh")
+    assert client.get(f"/api/jobs/{job.pk}").json()["state"] == "queued"
