@@ -42,7 +42,7 @@ def with_rules(catalogue: Catalogue, dataset: str, *rules: Rule) -> Catalogue:
 
 def test_the_shipped_rules_are_well_formed(catalogue: Catalogue) -> None:
     counted = {code: [r.rule for r in ds.rules] for code, ds in catalogue.datasets.items() if ds.rules}
-    assert counted["security_scan"] == ["not_above", "parts_total", "required"]
+    assert counted["security_scan"] == ["not_above", "not_below", "parts_total", "required"]
     assert counted["hotline"] == ["not_above"]
 
 
