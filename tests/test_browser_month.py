@@ -10,34 +10,24 @@ from __future__ import annotations
 
 import struct
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from dxmonitor.catalogue.models import Round
 from dxmonitor.intake.models import Submission
 from dxmonitor.intake.templates import FIRST_DATA_ROW
 from test_browser import ARTIFACTS, browser, demo_left_in_place, playwright, rows, sign_in, site  # noqa: F401
-from test_browser_report import worker  # noqa: F401  (fixture)
+from test_browser_report import wide_page, worker  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
 
 JULY = "2022-07"
 SHOTS = ARTIFACTS / "month"
 WIDTHS = (1366, 390)
-
-
-@pytest.fixture
-def page(browser: Browser, site: str) -> Iterator[Page]:  # noqa: F811
-    context = browser.new_context(base_url=site, locale="vi-VN", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def shoot(page: Page, name: str) -> None:
@@ -64,10 +54,11 @@ def switch_to(page: Page, username: str, then: str) -> None:
 
 
 def test_the_office_runs_july_from_the_web_open_upload_submit_approve_report(
-    page: Page,
+    wide_page: Page,  # noqa: F811
     worker: None,  # noqa: F811
     tmp_path: Path,
 ) -> None:
+    page = wide_page
     # 1. The admin opens the round from the rounds page, typing the deadline.
     sign_in(page, "quantri", then="/rounds")
     page.get_by_test_id("new-round").click()
