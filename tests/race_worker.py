@@ -86,8 +86,12 @@ def write_one(via: str, unit: str, value: int, key: str, folder: Path) -> str:
 def bulk_items(count: int, base: int) -> list[dict[str, object]]:
     """`count` different figures of the office_software dataset: every unit, two counts, one a day."""
     from dxmonitor.catalogue.current import get_catalogue
+    from dxmonitor.catalogue.tree import dataset_units
 
-    units = get_catalogue().datasets["office_software"].units
+    catalogue = get_catalogue()  # the units of 2022's tree: the rounds raced on are of 2022
+    units = dataset_units(
+        catalogue.datasets["office_software"].units, catalogue, (date(2022, 1, 1), date(2022, 12, 31))
+    )
     items: list[dict[str, object]] = []
     for indicator in ("office.paperless_meetings", "office.video_conferences"):
         for day in range(121):

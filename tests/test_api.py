@@ -205,8 +205,8 @@ def test_a_unit_in_a_path_is_read_whole(dong_phu_key: str) -> None:
         "aliases": [],
         "communes": 11,
         "valid_from": "2000-01-01",
-        "valid_to": None,
-        "successors": [],
+        "valid_to": "2025-06-30",  # districts ended with the reform of 1/7/2025
+        "successors": ["DN.25363", "DN.25378", "DN.25387", "DN.25390"],  # the communes that cover Đồng Phú
     }
 
 

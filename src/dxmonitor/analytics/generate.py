@@ -49,7 +49,7 @@ class Plan:
 
 def demo_online_shares(catalogue: Catalogue) -> dict[str, float]:
     """Unit code → its online dossier rate in the demo round of June 2022 (the latest figure of each unit)."""
-    index = unit_index(catalogue)
+    index = unit_index(catalogue, (date(2022, 6, 1), date(2022, 6, 30)))
     latest: dict[str, tuple[str, float]] = {}
     with (DEMO_DIR / "rounds" / "2022-06.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):

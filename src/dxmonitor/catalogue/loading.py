@@ -154,9 +154,21 @@ def load_catalogue(folder: Path = DATA_DIR) -> Catalogue:
     collect("units", UnitFile, lambda f: f.units, catalogue.units)
     if not problems:  # with a file unreadable, its codes would show up again here as "missing": noise
         problems.extend(_cross_references(catalogue, origins))
+    if not problems:
+        catalogue.datasets = {code: _with_members(ds, catalogue) for code, ds in catalogue.datasets.items()}
     if problems:
         raise CatalogueError(problems)
     return catalogue
+
+
+def _with_members(ds: Dataset, cat: Catalogue) -> Dataset:
+    """The dataset with the members of its `members` groups after its own units, in catalogue order: every reader of
+    `units` then sees every unit that ever sends it, and takes those in force on its round's days."""
+    if not ds.members:
+        return ds
+    wanted = set(ds.members)
+    extra = [u.code for u in cat.units.values() if wanted & set(u.groups)]
+    return ds.model_copy(update={"units": list(dict.fromkeys([*ds.units, *extra]))})
 
 
 def _cross_references(cat: Catalogue, origins: dict[str, _Origin]) -> Iterable[Problem]:
@@ -177,9 +189,16 @@ def _cross_references(cat: Catalogue, origins: dict[str, _Origin]) -> Iterable[P
         for k, code in enumerate(ds.indicators):
             if code not in cat.indicators:
                 yield missing(origin.locate("indicators", k), "chỉ tiêu", "indicator", code)
-        for k, code in enumerate(ds.units):
-            if code not in cat.units:
-                yield missing(origin.locate("units", k), "đơn vị", "unit", code)
+        for field_name in ("units", "members", "groups"):
+            for k, code in enumerate(getattr(ds, field_name)):
+                if code not in cat.units:
+                    yield missing(origin.locate(field_name, k), "đơn vị", "unit", code)
+                elif field_name != "units" and cat.units[code].kind != "group":
+                    yield error(
+                        origin.locate(field_name, k),
+                        f"'{code}' không phải một nhóm đơn vị (kind: group)",
+                        f"'{code}' is not a group of units (kind: group)",
+                    )
     for unit in cat.units.values():
         origin = origins["units" + unit.code]
         if unit.parent is not None and unit.parent not in cat.units:

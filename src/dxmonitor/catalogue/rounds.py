@@ -17,6 +17,7 @@ __all__ = [
     "next_code",
     "open_rounds_text",
     "round_argument",
+    "round_days",
     "round_end",
     "round_name",
 ]
@@ -46,6 +47,15 @@ def round_end(code: str) -> date:
     """The round's last day: 2022-06 → 30/6/2022."""
     year, month = check_round_code(code)
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def round_days(code: str) -> tuple[date, date] | None:
+    """The days of the month a round covers ("2022-06": 1/6 to 30/6/2022); None for a code that is no month."""
+    try:
+        year, month = check_round_code(code)
+    except RoundCodeError:
+        return None
+    return date(year, month, 1), round_end(code)
 
 
 def round_name(code: str) -> str:

@@ -109,6 +109,11 @@ class Dataset(Strict):
     name: str
     indicators: list[str] = Field(min_length=1)
     units: list[str] = Field(min_length=1, description="unit or group codes, in report order")
+    # Groups whose members send this dataset, after `units`: each round takes the members in force on its days, in
+    # catalogue order (95 communes are named by their group, not code by code). Expanded into `units` when loaded.
+    members: list[str] = Field(default_factory=list)
+    # The groups a report's grouped table puts the rows under, in order; a round uses those in force on its days.
+    groups: list[str] = Field(default_factory=list)
     window: Literal["day", "month", "year_to_date", "cumulative", "report_date"]
     window_note: str = ""
     rules: list[Rule] = Field(default_factory=list)

@@ -8,36 +8,16 @@ total's coverage (`Coverage`, "27/30 đơn vị đã báo cáo") reads the same 
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from dxmonitor.catalogue.loading import Catalogue
-from dxmonitor.catalogue.schema import Unit
+from dxmonitor.catalogue.rounds import round_days
+from dxmonitor.catalogue.tree import Days, in_force
 
-Days = tuple[date, date]  # first and last day, both included
 SUBMITTED = ("submitted", "approved")  # the statuses of a submission that counts as sent
 APPROVED = "approved"
-_ROUND_CODE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
-
-
-def round_days(code: str) -> Days | None:
-    """The days of the month a round covers ("2022-06": 1/6 to 30/6/2022); None for a code that is no month."""
-    match = _ROUND_CODE.match(code)
-    if not match:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
-def in_force(unit: Unit, days: Days | None) -> bool:
-    """The unit exists on some day of `days` (every unit does when the days are unknown)."""
-    if days is None:
-        return True
-    first, last = days
-    return unit.valid_from <= last and (unit.valid_to is None or unit.valid_to >= first)
 
 
 def expected_units(units: Iterable[str], catalogue: Catalogue, days: Days | None) -> list[str]:

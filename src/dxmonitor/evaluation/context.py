@@ -8,8 +8,10 @@ from decimal import Decimal
 from functools import cached_property
 
 from dxmonitor.catalogue.loading import Catalogue
+from dxmonitor.catalogue.rounds import round_days
 from dxmonitor.catalogue.schema import Dataset, Indicator, Unit
-from dxmonitor.evaluation.completeness import Coverage, Days, expected_units, round_days
+from dxmonitor.catalogue.tree import Days, in_force, whole_on
+from dxmonitor.evaluation.completeness import Coverage, expected_units
 from dxmonitor.evaluation.derive import derive
 from dxmonitor.evaluation.facts import Fact, Key, RoundFacts
 from dxmonitor.evaluation.rules import Evaluation, evaluate, total
@@ -53,10 +55,18 @@ class RoundContext:
         its rounds, and evaluating each of them was most of a dashboard's first view."""
         return evaluate(self.current, self.baseline, self.catalogue)
 
-    @property
+    @cached_property
     def whole(self) -> str:
-        """The code of the unit that stands for the whole (the province)."""
-        return next((u.code for u in self.catalogue.units.values() if u.kind == "province" and u.parent is None), "")
+        """The code of the unit that stands for the whole: the province in force on the round's days."""
+        return whole_on(self.catalogue, self.days())
+
+    @cached_property
+    def baseline_whole(self) -> str:
+        """The province in force on the baseline's days (another one when the baseline lies before a merger)."""
+        return whole_on(self.catalogue, self.days(baseline=True)) if self.baseline is not None else self.whole
+
+    def whole_of(self, baseline: bool = False) -> str:
+        return self.baseline_whole if baseline else self.whole
 
     def unit(self, code: str) -> Unit:
         return self.catalogue.units[code]
@@ -78,7 +88,7 @@ class RoundContext:
 
     def total(self, indicator: str, category: str, units: list[str], baseline: bool = False) -> Decimal | None:
         main = self.baseline_main if baseline else self.main
-        return total(self.indicator(indicator), category, units, main, self.catalogue, self.whole)
+        return total(self.indicator(indicator), category, units, main, self.catalogue, self.whole_of(baseline))
 
     def days(self, baseline: bool = False) -> Days | None:
         """The days of the round's month (of the baseline's, with `baseline`)."""
@@ -87,7 +97,12 @@ class RoundContext:
 
     def expected_of(self, units: Iterable[str], baseline: bool = False) -> list[str]:
         """Of `units`, those a total adds up on the round's days: in force, not a group, not the whole itself."""
-        return [u for u in expected_units(units, self.catalogue, self.days(baseline)) if u != self.whole]
+        whole = self.whole_of(baseline)
+        return [u for u in expected_units(units, self.catalogue, self.days(baseline)) if u != whole]
+
+    def groups_of(self, dataset: Dataset) -> list[str]:
+        """The groups a grouped table of the dataset puts its rows under: those in force on the round's days."""
+        return [g for g in dataset.groups if in_force(self.catalogue.units[g], self.days())]
 
     def coverage(self, indicator: str, category: str, units: Iterable[str], baseline: bool = False) -> Coverage:
         """How many of the expected units among `units` have a figure of the indicator and category."""
@@ -99,11 +114,12 @@ class RoundContext:
         """The total row of a column over `units` (a table's candidates, in order), saying what it stands on:
         a rate that cannot be summed is the whole's own figure; a sum of fewer units than expected (or of none) gives
         way to the whole's own figure where it sent one, else it is kept and marked partial."""
-        candidates = [u for u in dict.fromkeys(units) if u != self.whole]
+        whole = self.whole_of(baseline)
+        candidates = [u for u in dict.fromkeys(units) if u != whole]
         main = self.baseline_main if baseline else self.main
         covered = self.coverage(indicator, category, candidates, baseline)
         ind = self.indicator(indicator)
-        own = main.get((indicator, self.whole, category))
+        own = main.get((indicator, whole, category))
         if ind.kind == "percent" and ind.derived is None:
             return Total(own.value if own else None, covered, own=True)
         if own is not None and (covered.partial or not covered.reported):

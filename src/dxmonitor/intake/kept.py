@@ -1,6 +1,7 @@
-"""What planning keeps from one plan to the next for the catalogue in use: the index of its unit names and the
-answers to what files repeat (`Recurring`), one set a round. A server keeps its catalogue, so every upload finds them
-ready; another catalogue, or one whose units or indicators have changed, gets its own."""
+"""What planning keeps from one plan to the next for the catalogue in use: the index of unit names of each tree
+(the units in force on a round's days: "Đồng Xoài" is the city in 2022 and the ward in 2025) and the answers to what
+files repeat (`Recurring`), one set a round. A server keeps its catalogue, so every upload finds them ready; another
+catalogue, or one whose units or indicators have changed, gets its own."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.schema import Indicator, Unit
+from dxmonitor.catalogue.tree import Days, in_force
 from dxmonitor.intake.names import NamedUnit, UnitIndex
 from dxmonitor.intake.recurring import Recurring
 from dxmonitor.intake.windows import Window
@@ -20,8 +22,19 @@ class Kept:
     catalogue: Catalogue  # the last one only: a catalogue replaced by another is let go at the next plan
     units: tuple[Unit, ...]  # frozen models: the same objects, or equal ones, give the same answers
     indicators: tuple[Indicator, ...]
-    index: UnitIndex
+    indexes: dict[tuple[str, ...], UnitIndex] = field(default_factory=dict)  # by the codes of a tree
     recurring: dict[Window, Recurring] = field(default_factory=dict)  # by the round's last day
+
+    def index(self, days: Days | None) -> UnitIndex:
+        """The index of the names of the units in force on `days` (of every unit, without days)."""
+        units = [u for u in self.units if in_force(u, days)]
+        key = tuple(u.code for u in units)
+        found = self.indexes.get(key)
+        if found is None:
+            found = self.indexes[key] = UnitIndex(
+                NamedUnit(u.code, u.name, (u.name, u.short_name, *u.aliases)) for u in units
+            )
+        return found
 
     def holds(self, catalogue: Catalogue, units: tuple[Unit, ...], indicators: tuple[Indicator, ...]) -> bool:
         return self.catalogue is catalogue and self.units == units and self.indicators == indicators
@@ -35,23 +48,24 @@ def kept_for(catalogue: Catalogue) -> Kept:
     units, indicators = tuple(catalogue.units.values()), tuple(catalogue.indicators.values())
     if _last and _last[0].holds(catalogue, units, indicators):
         return _last[0]
-    index = UnitIndex(NamedUnit(u.code, u.name, (u.name, u.short_name, *u.aliases)) for u in units)
-    kept = Kept(catalogue, units, indicators, index)
+    kept = Kept(catalogue, units, indicators)
     _last[:] = [kept]
     return kept
 
 
-def unit_index(catalogue: Catalogue) -> UnitIndex:
-    """The index of the catalogue's unit names."""
-    return kept_for(catalogue).index
+def unit_index(catalogue: Catalogue, days: Days | None = None) -> UnitIndex:
+    """The index of the names of the catalogue's units in force on `days` (of all of them, without days)."""
+    return kept_for(catalogue).index(days)
 
 
-def recurring_for(catalogue: Catalogue, default_window: Window) -> tuple[UnitIndex, Recurring]:
-    """The index of unit names and the answers to what files repeat, for a round ending on `default_window`."""
+def recurring_for(catalogue: Catalogue, default_window: Window, days: Days | None) -> tuple[UnitIndex, Recurring]:
+    """The index of unit names of the tree in force on the round's `days` and the answers to what files repeat, for a
+    round ending on `default_window`."""
     kept = kept_for(catalogue)
+    index = kept.index(days)
     recurring = kept.recurring.get(default_window)
     if recurring is None:
         if len(kept.recurring) >= ROUNDS:
             kept.recurring.clear()
-        recurring = kept.recurring[default_window] = Recurring(catalogue, kept.index, default_window)
-    return kept.index, recurring
+        recurring = kept.recurring[default_window] = Recurring(catalogue, index, default_window)
+    return index, recurring

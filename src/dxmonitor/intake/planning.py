@@ -7,7 +7,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from dxmonitor.catalogue.loading import Catalogue
-from dxmonitor.catalogue.rounds import ROUND_CODE, RoundCodeError, check_round_code, round_end
+from dxmonitor.catalogue.rounds import ROUND_CODE, RoundCodeError, check_round_code, round_days, round_end
 from dxmonitor.intake.checks import plan_record
 from dxmonitor.intake.files import SubmissionFile, read_file
 from dxmonitor.intake.kept import recurring_for, unit_index
@@ -42,7 +42,7 @@ class Planner:
         self.default_window = Window(round_end(plan.round_code))
         self.seen: dict[ValueKey, PlannedValue] = {}
         if index is None:  # the catalogue's own: kept from one plan to the next, with its answers
-            self.index, self.recurring = recurring_for(catalogue, self.default_window)
+            self.index, self.recurring = recurring_for(catalogue, self.default_window, round_days(plan.round_code))
         else:
             self.index, self.recurring = index, Recurring(catalogue, index, self.default_window)
 

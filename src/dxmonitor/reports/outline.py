@@ -70,7 +70,7 @@ class WindowTableBlock(Strict):
     kind: Literal["window_table"]
     dataset: str
     columns: list[Column]
-    groups: list[str] = Field(default_factory=list)
+    grouped: bool = False  # rows under the dataset's `groups` in force on the round's days, each with its subtotal
     total: bool = True
 
 

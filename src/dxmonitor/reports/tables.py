@@ -237,7 +237,7 @@ def window_table(block: WindowTableBlock, ctx: RoundContext) -> Table | None:
         return cells
 
     body: list[Row] = []
-    groups = block.groups or [""]
+    groups = (ctx.groups_of(dataset) if block.grouped else []) or [""]
     for g, group in enumerate(groups):
         members = [u for u in units if not group or group in ctx.unit(u).groups]
         if not members:

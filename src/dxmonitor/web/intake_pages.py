@@ -28,8 +28,9 @@ from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue import models as rows
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.loading import Catalogue
-from dxmonitor.catalogue.rounds import round_name
+from dxmonitor.catalogue.rounds import round_days, round_name
 from dxmonitor.catalogue.schema import Dataset, Indicator
+from dxmonitor.catalogue.tree import dataset_units
 from dxmonitor.evaluation.checks import run_checks
 from dxmonitor.evaluation.formats import figure, number, short_date, window_text
 from dxmonitor.intake.completeness import as_data, completeness, dataset_data
@@ -409,7 +410,7 @@ def template(request: HttpRequest, code: str, dataset: str) -> HttpResponse:
     ds = dataset_or_404(catalogue, dataset)
     if principal.role is Role.VIEWER:
         return denied(request, _("Thành viên Ban Chỉ đạo chỉ được xem số liệu."))
-    units = [u for u in ds.units if principal.can_write(u)]
+    units = [u for u in dataset_units(ds.units, catalogue, round_days(code)) if principal.can_write(u)]
     if not units:
         return denied(request, _("Bộ số liệu này không có đơn vị của bạn."))
     found = rows.Round.objects.filter(code=code).first()

@@ -22,8 +22,10 @@ from dxmonitor.accounts.scope import Principal
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Round
-from dxmonitor.catalogue.rounds import ROUND_CODE
+from dxmonitor.catalogue.rounds import ROUND_CODE, round_days
+from dxmonitor.catalogue.tree import dataset_units
 from dxmonitor.evaluation.checks import run_checks
+from dxmonitor.evaluation.completeness import expected_units
 from dxmonitor.evaluation.formats import number, short_date
 from dxmonitor.intake.completeness import as_data as completeness_data
 from dxmonitor.intake.completeness import completeness
@@ -246,9 +248,12 @@ def rounds(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
 
 @member_required
 def datasets(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
-    """The catalogue's datasets: their indicators, their units (those the reader may see) and their window."""
+    """The catalogue's datasets: their indicators, their units on the tree of the latest round (or `?round=`; those
+    the reader may see) and their window."""
     catalogue = get_catalogue()
     reader = reader_of(request, catalogue)
+    code = request.GET.get("round") or Round.objects.order_by("-code").values_list("code", flat=True).first() or ""
+    days = round_days(code)
     data: Data = {
         "datasets": [
             {
@@ -257,7 +262,7 @@ def datasets(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
                 "window": ds.window,
                 "window_note": ds.window_note,
                 "indicators": [{"code": i, "name": catalogue.indicators[i].name} for i in ds.indicators],
-                "units": len(reader.only(u for u in ds.units if catalogue.units[u].kind != "group")),
+                "units": len(reader.only(expected_units(ds.units, catalogue, days))),
             }
             for ds in catalogue.datasets.values()
         ]
@@ -270,7 +275,8 @@ def dataset_page(code: str, round_code: str, reader: Reader) -> TablePage:
     history = History.load(around=round_code)
     ds = history.catalogue.datasets[code]
     round_ = chosen_round(history, round_code)
-    table = tables.unit_table(history.context(round_), ds.indicators, ds.units, reader)
+    ctx = history.context(round_)
+    table = tables.unit_table(ctx, ds.indicators, dataset_units(ds.units, ctx.catalogue, ctx.days()), reader)
     data: Data = {
         "dataset": {"code": ds.code, "name": ds.name, "window": ds.window, "window_note": ds.window_note},
         "round": round_data(round_, history.baseline_of(round_)),
@@ -372,7 +378,7 @@ def indicator_page(code: str, round_code: str, reader: Reader) -> TablePage:
     round_ = chosen_round(history, round_code)
     ctx = history.context(round_)
     in_datasets = [d for d in history.catalogue.datasets.values() if code in d.indicators]
-    listed = [u for d in in_datasets for u in d.units]
+    listed = [u for d in in_datasets for u in dataset_units(d.units, ctx.catalogue, ctx.days())]
     others = sorted({u for i, u, _c in ctx.main if i == code} - set(listed))
     table = tables.unit_table(ctx, [code], listed + others, reader)
     data: Data = {

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Round
 from dxmonitor.catalogue.schema import Dataset, Indicator, Target
+from dxmonitor.catalogue.tree import dataset_units
 from dxmonitor.charts.data import target_text
 from dxmonitor.evaluation.checks import QualityFinding
 from dxmonitor.evaluation.completeness import Coverage
@@ -183,7 +184,7 @@ def below_target(ctx: RoundContext, reader: Reader) -> list[Data]:
             u
             for ds in ctx.catalogue.datasets.values()
             if code in ds.indicators
-            for u in ds.units
+            for u in dataset_units(ds.units, ctx.catalogue, ctx.days())
             if u != ctx.whole and reader.sees(u)
         ]
         rows = [ev for u in dict.fromkeys(units) if (ev := ctx.evaluations.get((code, u, ""))) and ev.value is not None]

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dxmonitor.accounts.scope import subtree
 from dxmonitor.catalogue.current import require_initialised
-from dxmonitor.catalogue.rounds import RoundCodeError, check_round_code, round_end, round_name
+from dxmonitor.catalogue.rounds import RoundCodeError, check_round_code, round_days, round_end, round_name
+from dxmonitor.catalogue.tree import dataset_units
 from dxmonitor.intake.templates import write_template
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             check_round_code(code)
         except RoundCodeError as exc:
             raise CommandError(str(exc)) from exc
-        units = list(dataset.units)
+        units = dataset_units(dataset.units, catalogue, round_days(code))
         if options["unit"]:
             if options["unit"] not in catalogue.units:
                 raise CommandError(f"Không có đơn vị '{options['unit']}' / no unit '{options['unit']}'")
