@@ -148,6 +148,9 @@ class Unit(Strict):
     valid_from: date = date(2000, 1, 1)
     valid_to: date | None = None
     successors: list[str] = Field(default_factory=list)
+    # Predecessors that are not units of the catalogue, by name (the old communes a ward was formed from, the former
+    # Đồng Nai's departments): a figure of theirs was never collected here, so a comparison across the change is not whole.
+    formerly: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def dates_in_order(self) -> Unit:
