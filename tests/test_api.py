@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
@@ -207,7 +208,21 @@ def test_a_unit_in_a_path_is_read_whole(dong_phu_key: str) -> None:
         "valid_from": "2000-01-01",
         "valid_to": "2025-06-30",  # districts ended with the reform of 1/7/2025
         "successors": ["DN.25363", "DN.25378", "DN.25387", "DN.25390"],  # the communes that cover Đồng Phú
+        "predecessors": [],
     }
+
+
+def test_the_units_of_a_day_are_the_tree_in_force_that_day(dong_phu_key: str) -> None:
+    client = KeyClient(dong_phu_key)
+    after = client.get("/api/units?on=2025-08-01&limit=500").json()["items"]
+    kinds = Counter(u["kind"] for u in after)
+    assert (kinds["province"], kinds["department"], kinds["commune"], kinds["district"]) == (1, 14, 95, 0)
+    ward = next(u for u in after if u["name"] == "Phường Đồng Xoài")
+    assert ward["parent"] == "DN" and "BP.DONG_XOAI" in ward["predecessors"]
+    before = client.get("/api/units?on=2022-06-30&limit=500").json()["items"]
+    assert Counter(u["kind"] for u in before)["district"] == 11
+    assert {u["code"] for u in before if u["kind"] == "province"} == {"BP"}
+    assert client.get("/api/units?on=30/06/2022").status_code == 422
 
 
 def test_an_indicator_shows_its_target_and_its_legal_source(dong_phu_key: str) -> None:

@@ -3,6 +3,7 @@
 Units and datasets are read as `dxmonitor init` stored them; indicators from the catalogue in force (the one
 evaluation uses), because their categories have an order that a JSON column does not keep on PostgreSQL."""
 
+from datetime import date
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
@@ -16,6 +17,7 @@ from dxmonitor.api.schemas import DatasetOut, IndicatorOut, UnitOut
 from dxmonitor.catalogue import schema
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Dataset, Unit
+from dxmonitor.catalogue.tree import tree_on
 from dxmonitor.reports.export import plain
 
 router = Router(tags=["catalogue"])
@@ -53,8 +55,11 @@ def _datasets() -> QuerySet[Dataset]:
 
 @router.get("/units", response={200: list[UnitOut], **READ_ERRORS}, operation_id="list_units")
 @paginate(Pages)
-def list_units(request: HttpRequest) -> Any:
-    """Every unit of the tree and every group, by code."""
+def list_units(request: HttpRequest, on: date | None = None) -> Any:
+    """Every unit of both trees and every group, by code; with `on`, the tree in force that day, each unit with its
+    parent on that day, in catalogue order."""
+    if on is not None:
+        return tree_on(get_catalogue(), on)
     return _units()
 
 

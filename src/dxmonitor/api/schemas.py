@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, Strict, StrictInt, StrictStr, StringConstraints, WithJsonSchema, field_validator
 
 from dxmonitor.api.errors import ProblemOut
+from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Dataset, Round, Unit
+from dxmonitor.catalogue.tree import predecessors
 from dxmonitor.intake.models import ValueChange
 from dxmonitor.reports.export import plain
 
@@ -35,14 +37,25 @@ class UnitOut(Schema):
     valid_from: date
     valid_to: date | None = Field(description="last day the unit exists; null while it does")
     successors: list[str] = Field(description="codes of the units that take over when it ends")
+    predecessors: list[str] = Field(description="codes of the units it took over from")
 
     @staticmethod
-    def resolve_parent(unit: Unit) -> str | None:
+    def resolve_parent(unit: Unit | dict[str, Any]) -> str | None:
+        if isinstance(unit, dict):  # a row of the tree on a day: its parent on that day
+            return str(unit["parent"]) if unit["parent"] else None
         return unit.parent.code if unit.parent else None
 
     @staticmethod
-    def resolve_groups(unit: Unit) -> list[str]:
+    def resolve_groups(unit: Unit | dict[str, Any]) -> list[str]:
+        if isinstance(unit, dict):
+            return list(unit["groups"])
         return sorted(g.code for g in unit.groups.all())
+
+    @staticmethod
+    def resolve_predecessors(unit: Unit | dict[str, Any]) -> list[str]:
+        if isinstance(unit, dict):
+            return list(unit["predecessors"])
+        return predecessors(get_catalogue(), unit.code)
 
 
 class TargetOut(Schema):

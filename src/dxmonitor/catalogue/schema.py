@@ -149,7 +149,7 @@ class Unit(Strict):
     valid_to: date | None = None
     successors: list[str] = Field(default_factory=list)
     # Predecessors that are not units of the catalogue, by name (the old communes a ward was formed from, the former
-    # Đồng Nai's departments): a figure of theirs was never collected here, so a comparison across the change is not whole.
+    # Đồng Nai's departments): their figures were never collected here, so a comparison across the change is not whole.
     formerly: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -61,3 +61,27 @@ def parent_on(catalogue: Catalogue, code: str, days: Days | None) -> str | None:
 def dataset_units(codes: list[str], catalogue: Catalogue, days: Days | None) -> list[str]:
     """Of a dataset's `units` (both trees' units, in report order), those in force on `days`."""
     return [c for c in codes if c in catalogue.units and in_force(catalogue.units[c], days)]
+
+
+def tree_on(catalogue: Catalogue, day: date) -> list[dict[str, object]]:
+    """The tree in force on `day`, a row a unit (groups included), as `dxmonitor units --on` and `GET /api/units?on=`
+    give it: its parent on that day, its validity, its successors and its predecessors in the catalogue."""
+    days = on(day)
+    return [
+        {
+            "code": u.code,
+            "name": u.name,
+            "short_name": u.short_name,
+            "kind": u.kind,
+            "parent": parent_on(catalogue, u.code, days),
+            "groups": sorted(u.groups),
+            "aliases": list(u.aliases),
+            "communes": u.communes,
+            "valid_from": u.valid_from,
+            "valid_to": u.valid_to,
+            "successors": list(u.successors),
+            "predecessors": predecessors(catalogue, u.code),
+            "formerly": list(u.formerly),
+        }
+        for u in units_on(catalogue, days)
+    ]
