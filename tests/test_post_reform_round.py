@@ -22,7 +22,7 @@ from dxmonitor.catalogue.loading import Catalogue, CatalogueError
 from dxmonitor.catalogue.models import Round
 from dxmonitor.catalogue.rounds import round_days
 from dxmonitor.catalogue.tree import on, units_on
-from dxmonitor.reports.generate import build_document, round_and_baseline, round_context
+from dxmonitor.reports.generate import build_document, generate, round_and_baseline, round_context
 from dxmonitor.reports.model import Document, Heading, Paragraph, Table
 from dxmonitor.reports.outline import OUTLINES_DIR, load_outline, load_outlines, outline_on
 from dxmonitor.reports.render_docx import render_docx
@@ -337,3 +337,15 @@ def test_the_june_2022_report_is_the_same_text_as_before_the_reform(db: None, tm
     path = render_docx(build_document("2022-06"), tmp_path / "bao-cao-2022-06.docx")
 
     assert docx_statistics(path) == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_the_august_2025_report_files_carry_the_new_tree(august: Round, tmp_path: Path) -> None:
+    docx_path, html_path = generate(ROUND, ["docx", "html"], tmp_path)
+    document = docx.Document(str(docx_path))
+    rows = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
+    html = html_path.read_text(encoding="utf-8")
+
+    assert ["3", "Phường Phước Long", "0", "0%", "0", "0"] in rows
+    assert ["Cộng 3/95 đơn vị đã báo cáo", "Cộng 3/95 đơn vị đã báo cáo", "2", "67%", "21", "14"] in rows
+    assert "Phường Phước Long" in html and "Cộng 3/95 đơn vị đã báo cáo" in html
+    assert "Thành phố Đồng Xoài" not in html and "Binh Phuoc Today" not in html
