@@ -136,7 +136,7 @@ def unit_table(block: UnitTableBlock, ctx: RoundContext) -> Table | None:
     totals = [totals_of(ctx, ind.code, cat, dataset.units) for _, ind, cat in columns]
     partial = next((now.coverage for now, _ in totals if now.partial), None)
     if block.total and len(units) > 1:
-        label = f"Cộng {partial.text}" if partial else "Tổng"
+        label = f"Cộng {partial.text}" if partial else block.total_label
         row = [Cell(label, colspan=2, bold=True)]
         for (col, ind, _), (now, base) in zip(columns, totals, strict=True):
             judged = None if now.partial else ctx.window_of(ind.code)  # a sum of some units meets no province target
@@ -173,7 +173,7 @@ def coverage_note(coverage: Coverage, ctx: RoundContext) -> str:
 
 
 def figures_table(block: FiguresBlock, ctx: RoundContext) -> Table | None:
-    unit = block.unit or ctx.whole
+    unit = ctx.whole
     block = block.model_copy(update={"show": visible(block.show, ctx)})
     header = [
         [
