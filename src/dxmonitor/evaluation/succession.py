@@ -28,10 +28,6 @@ class Note:
     en: str
 
     @property
-    def text_vi(self) -> str:
-        return f"không so sánh được: {self.vi}"
-
-    @property
     def text(self) -> str:
         """Both languages, as the export and the API give it."""
         return f"không so sánh được: {self.vi} / not comparable: {self.en}"

@@ -57,7 +57,7 @@ def finding_text(finding: Finding, dataset: str, ctx: RoundContext) -> str | Non
         when = f" ({window_text(now.window)})" if now else ""
         whole_note = ctx.whole_note(ind.code)
         if whole_note is not None and ctx.baseline is not None:  # no "tăng"/"giảm" against another province
-            return f"Toàn tỉnh, {name} đạt {fmt(value)}{when}; {whole_note.text_vi} với {ctx.baseline.name}."
+            return f"Toàn tỉnh, {name} đạt {fmt(value)}{when}; không so sánh được với {ctx.baseline.name}: {whole_note.vi}."
         if before is None:
             return f"Toàn tỉnh, {name} đạt {fmt(value)}{when}."
         was = ctx.baseline_main.get((ind.code, ctx.whole, finding.category))
