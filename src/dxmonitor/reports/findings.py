@@ -57,7 +57,8 @@ def finding_text(finding: Finding, dataset: str, ctx: RoundContext) -> str | Non
         when = f" ({window_text(now.window)})" if now else ""
         whole_note = ctx.whole_note(ind.code)
         if whole_note is not None and ctx.baseline is not None:  # no "tăng"/"giảm" against another province
-            return f"Toàn tỉnh, {name} đạt {fmt(value)}{when}; không so sánh được với {ctx.baseline.name}: {whole_note.vi}."
+            against = f"không so sánh được với {ctx.baseline.name}: {whole_note.vi}"
+            return f"Toàn tỉnh, {name} đạt {fmt(value)}{when}; {against}."
         if before is None:
             return f"Toàn tỉnh, {name} đạt {fmt(value)}{when}."
         was = ctx.baseline_main.get((ind.code, ctx.whole, finding.category))
