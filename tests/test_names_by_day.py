@@ -357,3 +357,15 @@ def test_two_units_in_force_on_one_day_may_not_share_a_name(tmp_path: Path) -> N
 
 def test_the_shipped_catalogue_has_no_clash_on_either_tree(catalogue: Catalogue) -> None:
     assert index_on(catalogue, date(2022, 6, 30)).clashes() == index_on(catalogue, date(2025, 8, 1)).clashes() == {}
+
+
+def test_every_unit_of_the_new_tree_is_found_by_its_name_its_short_name_and_with_ubnd(catalogue: Catalogue) -> None:
+    august = index_on(catalogue, date(2025, 8, 1))
+    units = [u for u in catalogue.units.values() if u.valid_from == date(2025, 7, 1) and u.kind != "group"]
+    wrong = [
+        (text, u.code, august.resolve(text))
+        for u in units
+        for text in (u.name, u.short_name, f"UBND {u.name.lower()}", f"Ủy ban nhân dân {u.name}", u.code.lower())
+        if august.resolve(text) != Resolution(u.code, "exact")
+    ]
+    assert (len(units), wrong) == (110, [])
