@@ -498,7 +498,7 @@ def test_the_preview_renders_the_text_as_the_report_prints_it(personas: dict[str
         "/rounds/2022-06/sections/van-ban/preview", {"text": "Đoạn *nghiêng*.\n\n![x](anh/khong-co.png)"}
     ).json()
 
-    assert '<h2>VĂN BẢN CHỈ ĐẠO, ĐIỀU HÀNH</h2>' in answer["html"]
+    assert "<h2>VĂN BẢN CHỈ ĐẠO, ĐIỀU HÀNH</h2>" in answer["html"]
     assert '<p class="body">Đoạn <em>nghiêng</em>.</p>' in answer["html"]
     assert answer["problems"] == ["03-van-ban-chi-dao-dieu-hanh.md, dòng/row 3: không tìm thấy ảnh 'anh/khong-co.png'"]
     assert not SectionVersion.objects.exists()  # a preview stores nothing

@@ -36,9 +36,7 @@ def read_folder(folder: Path, slots: list[Slot]) -> Folder:
     folder is a problem."""
     out = Folder(root=folder)
     if not folder.is_dir():
-        out.problems.append(
-            error(Location(file=str(folder)), "không có thư mục này", "no such folder")
-        )
+        out.problems.append(error(Location(file=str(folder)), "không có thư mục này", "no such folder"))
         return out
     by_file = {s.file: s for s in slots}
     for path in sorted(folder.glob("*.md")):

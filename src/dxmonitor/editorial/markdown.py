@@ -17,11 +17,11 @@ from markdown_it.tree import SyntaxTreeNode
 
 from dxmonitor.problems import Location, Problem, error
 from dxmonitor.reports.model import (
+    Align,
     Block,
     Byline,
     Cell,
     Figure,
-    Align,
     Heading,
     ItemList,
     ListItem,

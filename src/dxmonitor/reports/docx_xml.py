@@ -140,7 +140,7 @@ def add_hyperlink(paragraph: Paragraph, href: str) -> Run:
     paragraph._p.append(link)
     element = OxmlElement("w:r")
     link.append(element)
-    run = Run(element, paragraph)  # type: ignore[arg-type]
+    run = Run(element, paragraph)
     run.font.underline = True
     run.font.color.rgb = LINK_COLOUR
     return run

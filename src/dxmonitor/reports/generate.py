@@ -104,7 +104,8 @@ def build_document(
     if problems:
         raise ReportError(
             "Các mục viết của báo cáo có lỗi:\n" + "\n".join(f"{p.location}: {p.message_vi}" for p in problems),
-            "The report's written sections have errors:\n" + "\n".join(f"{p.location}: {p.message_en}" for p in problems),
+            "The report's written sections have errors:\n"
+            + "\n".join(f"{p.location}: {p.message_en}" for p in problems),
         )
     return build_report(
         outline,

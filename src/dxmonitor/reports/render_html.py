@@ -13,7 +13,18 @@ from django.utils.safestring import SafeString, mark_safe
 
 from dxmonitor.evaluation.formats import long_date
 from dxmonitor.reports.layout import column_shares
-from dxmonitor.reports.model import Block, Byline, Cell, Document, Figure, Heading, ItemList, Paragraph, Prose, Span, Table
+from dxmonitor.reports.model import (
+    Block,
+    Byline,
+    Cell,
+    Document,
+    Figure,
+    Heading,
+    ItemList,
+    Paragraph,
+    Prose,
+    Span,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 BOLD_ROWS = {"total", "group", "change"}
@@ -101,7 +112,7 @@ def _spans(spans: tuple[Span, ...]) -> SafeString:
     """The office's runs as HTML: every text escaped, marks as <strong>, <em> and <a>."""
     parts = []
     for span in spans:
-        html = mark_safe("<br>".join(format_html("{}", line) for line in span.text.split("\n")))  # noqa: S308
+        html = mark_safe("<br>".join(format_html("{}", line) for line in span.text.split("\n")))
         if span.italic:
             html = format_html("<em>{}</em>", html)
         if span.bold:
@@ -109,12 +120,14 @@ def _spans(spans: tuple[Span, ...]) -> SafeString:
         if span.href:
             html = format_html('<a href="{}">{}</a>', span.href, html)
         parts.append(html)
-    return mark_safe("".join(parts))  # noqa: S308 - each part is built by format_html
+    return mark_safe("".join(parts))  # each part is built by format_html
 
 
 def _item_list(block: ItemList) -> SafeString:
     items = format_html_join(
-        "", "<li>{}{}</li>", ((_spans(i.spans), mark_safe("".join(_item_list(c) for c in i.children))) for i in block.items)
+        "",
+        "<li>{}{}</li>",
+        ((_spans(i.spans), mark_safe("".join(_item_list(c) for c in i.children))) for i in block.items),
     )
     if block.ordered:
         start = format_html(' start="{}"', str(block.start)) if block.start != 1 else ""

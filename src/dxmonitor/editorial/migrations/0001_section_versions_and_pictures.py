@@ -6,44 +6,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0004_round_events_and_code_check'),
+        ("catalogue", "0004_round_events_and_code_check"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SectionPicture',
+            name="SectionPicture",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('data', models.BinaryField()),
-                ('saved_by', models.CharField(max_length=150)),
-                ('saved_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='section_pictures', to='catalogue.round')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("data", models.BinaryField()),
+                ("saved_by", models.CharField(max_length=150)),
+                ("saved_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="section_pictures",
+                        to="catalogue.round",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['round', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('round', 'name'), name='one_picture_per_name')],
+                "ordering": ["round", "name"],
+                "constraints": [models.UniqueConstraint(fields=("round", "name"), name="one_picture_per_name")],
             },
         ),
         migrations.CreateModel(
-            name='SectionVersion',
+            name="SectionVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=60)),
-                ('version', models.PositiveIntegerField()),
-                ('text', models.TextField(blank=True)),
-                ('saved_by', models.CharField(max_length=150)),
-                ('saved_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('via', models.CharField(default='web', max_length=20)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='section_versions', to='catalogue.round')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=60)),
+                ("version", models.PositiveIntegerField()),
+                ("text", models.TextField(blank=True)),
+                ("saved_by", models.CharField(max_length=150)),
+                ("saved_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("via", models.CharField(default="web", max_length=20)),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="section_versions",
+                        to="catalogue.round",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['round', 'key', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('round', 'key', 'version'), name='one_number_per_section_version')],
+                "ordering": ["round", "key", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("round", "key", "version"), name="one_number_per_section_version")
+                ],
             },
         ),
     ]
