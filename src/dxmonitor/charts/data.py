@@ -12,9 +12,9 @@ from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.formats import figure
 
 
-def target_text(op: str, value: Decimal, kind: str, decimals: int) -> str:
+def target_text(op: str, value: Decimal, kind: str, decimals: int, language: str = "vi") -> str:
     """ "≥ 80%", "≤ 5"."""
-    return f"{op.replace('>=', '≥').replace('<=', '≤')} {figure(value, kind, decimals)}"
+    return f"{op.replace('>=', '≥').replace('<=', '≤')} {figure(value, kind, decimals, language)}"
 
 
 def unit_bars(ctx: RoundContext, indicator: str, units: Sequence[str], category: str = "") -> list[Bar]:

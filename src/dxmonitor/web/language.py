@@ -7,6 +7,13 @@ from django.http import HttpRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from dxmonitor.evaluation.formats import language_of
+
+
+def page_language() -> str:
+    """ "vi" or "en": the language of the request being answered, for the figures and dates its page says."""
+    return language_of(translation.get_language())
+
 
 class VietnameseFirstMiddleware(LocaleMiddleware):
     """Like Django's LocaleMiddleware, but a browser's Accept-Language does not choose: only the switch does."""
