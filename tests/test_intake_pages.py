@@ -436,7 +436,7 @@ def test_a_warning_is_shown_at_its_input_and_the_figure_is_still_saved(bob: Clie
     assert response.status_code == 200
     problems = response.context["data"]["inputs"][0]["problems"]
     assert [(p["severity"], p["message"]) for p in problems] == [
-        ("warning", "số lũy kế app.users giảm từ 229 (kỳ trước) xuống 200 [app_users: cumulative]")
+        ("warning", "số lũy kế Số người sử dụng ứng dụng Bình Phước Today giảm từ 229 (kỳ trước) xuống 200")
     ]
     assert said(response) == ["Đã lưu 1 số liệu."]
     assert stored()[0] == ("app.users", "", "2022-07-19", Decimal(200), "form", "bob")
