@@ -126,8 +126,7 @@ def test_every_finding_has_a_subject(personas: dict[str, User], language: str) -
     listed = findings_on_the_dashboard(client.get("/").content.decode())
     assert len(listed) == 5
     for text in listed:
-        badge, _, rest = text.partition("\n")
-        subject = rest.split(":")[0]
+        subject = text.partition("\n")[2].split(":")[0]  # after the severity's badge
         assert subject.replace("·", "").strip(), text
     rows = client.get(f"/rounds/{JUNE}/checks.json").json()
     subjects = [f["subject"] for g in rows["groups"] for f in g["findings"]]
@@ -164,6 +163,9 @@ def test_the_english_dashboard_says_figures_dates_changes_and_rounds_in_english(
         assert vietnamese not in text, vietnamese
     said = " ".join(text.split())
     assert "Hớn Quản · Tỷ lệ hồ sơ xử lý trực tuyến: the report printed «Up 12.6%» (to 16 Jul 2022)" in said
+    drawn = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", html))  # the charts' labels and legends
+    assert "Met" in drawn and "Not met" in drawn and "Target ≥ 80%" in drawn and "77.3%" in drawn
+    assert "Đạt" not in drawn and "Chỉ tiêu" not in drawn and "77,3%" not in drawn and "tháng" not in drawn
 
 
 def test_the_vietnamese_dashboard_keeps_its_own_style(personas: dict[str, User]) -> None:
@@ -217,7 +219,8 @@ def test_numbers_keep_one_style_per_language(value: str, decimals: int, vi: str,
 
 def test_percents_changes_and_dates_in_each_language() -> None:
     assert [figure(D("92.5"), "percent", 2, lang) for lang in ("vi", "en")] == ["92,5%", "92.5%"]
-    assert [change_text(D(d), "percent", 2, "en") for d in ("6.4", "-3.4", "0")] == ["Up 6.4%", "Down 3.4%", "Unchanged"]
+    changes = [change_text(D(d), "percent", 2, "en") for d in ("6.4", "-3.4", "0")]
+    assert changes == ["Up 6.4%", "Down 3.4%", "Unchanged"]
     assert [change_text(D(d), "count", 0, "vi") for d in ("1024", "-3", "0")] == ["Tăng 1.024", "Giảm 3", "Bằng"]
     assert [short_date(date(2022, 6, 30), lang) for lang in ("vi", "en")] == ["30/6/2022", "30 Jun 2022"]
     assert window_text(Window(date(2022, 7, 15), date(2022, 6, 1)), "en") == "from 1 Jun 2022 to 15 Jul 2022"

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from django import template
 
-from dxmonitor.evaluation.formats import month_name
-from dxmonitor.web.language import page_language
+from dxmonitor.web import language
 
 register = template.Library()
-MONTH_NAME = re.compile(r"^tháng (?P<month>1[0-2]|0?[1-9])/(?P<year>[0-9]{4})$")
 
 
 @register.filter
 def round_name(name: object) -> str:
-    """A round's name in the page's language: its stored Vietnamese name, or "June 2022" on an English page (a name
-    that is not "tháng M/YYYY" is the office's own and is shown as it is)."""
-    text = str(name or "")
-    found = MONTH_NAME.match(text.strip())
-    if found is None or page_language() != "en":
-        return text
-    return month_name(int(found["year"]), int(found["month"]), "en")
+    """A round's name in the page's language (`{{ round.name|round_name }}`)."""
+    return language.round_name(name)
