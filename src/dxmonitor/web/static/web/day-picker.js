@@ -1,8 +1,8 @@
 /* A day picker for every <input class="day-picker">: the day is typed as dd/mm/yyyy or picked from a month grid
    that opens under the input, with Vietnamese or English labels (the page's <html lang>). Keyboard: ↓ or Alt+↓ in
    the input opens the grid; in the grid the arrows move a day or a week, PageUp/PageDown a month, Home/End the
-   week's ends, Enter or Space picks, Escape closes. Enter in the input closes the grid without sending the form.
-   The input stays a plain text field: without scripts the day is simply typed. */
+   week's ends, Enter or Space picks, Escape closes. Enter in the input confirms the typed day and closes the grid;
+   it never sends the form. The input stays a plain text field: without scripts the day is simply typed. */
 (function () {
   "use strict";
   var WORDS = {
@@ -127,7 +127,7 @@
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown") { e.preventDefault(); open(true); }
       else if (e.key === "Escape" && !box.hidden) { e.preventDefault(); close(); }
-      else if (e.key === "Enter" && !box.hidden) { e.preventDefault(); close(); }
+      else if (e.key === "Enter") { e.preventDefault(); close(); }  // confirms the typed day, never sends the form
       else if (e.key === "Tab") close();
     });
     box.addEventListener("keydown", function (e) {
