@@ -14,7 +14,7 @@ from dxmonitor.catalogue.schema import Indicator
 from dxmonitor.catalogue.tree import in_force
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.facts import Fact, Key, PrintedFact, RoundFacts
-from dxmonitor.evaluation.formats import change_text, figure, language_of, number, rounded, window_text
+from dxmonitor.evaluation.formats import change_text, figure, language_of, number, rounded, short_date, window_text
 from dxmonitor.evaluation.rules import relative_change, total
 from dxmonitor.evaluation.succession import crosses_change, lineage
 from dxmonitor.intake.validation import round_shortfalls
@@ -521,7 +521,10 @@ class Checker:
         """An info for a unit that had figures in the baseline and has ended before this round."""
         old = self.ctx.unit(unit)
         ended = old.valid_to.strftime("%d/%m/%Y") if old.valid_to else ""
-        heirs = ", ".join(self.ctx.unit(s).name for s in old.successors) or "không có đơn vị kế thừa"
+        if self.language == "en" and old.valid_to:
+            ended = short_date(old.valid_to, "en")
+        named = ", ".join(self.ctx.unit(s).name for s in old.successors)
+        heirs = named or self.say("không có đơn vị kế thừa", "no successor")
         return QualityFinding(
             Severity.INFO,
             "succeeded_unit",
@@ -529,8 +532,11 @@ class Checker:
             unit,
             "",
             "",
-            f"kết thúc {ended} → {heirs}",
-            f"{old.name} đã kết thúc ngày {ended}, không còn báo cáo; đơn vị kế thừa: {heirs}",
+            self.say(f"kết thúc {ended} → {heirs}", f"ended {ended} → {heirs}"),
+            self.say(
+                f"{old.name} đã kết thúc ngày {ended}, không còn báo cáo; đơn vị kế thừa: {heirs}",
+                f"{old.name} ended on {ended} and reports no more; its successors: {heirs}",
+            ),
         )
 
     def _successors_missing(
@@ -554,8 +560,11 @@ class Checker:
                 unit,
                 "",
                 "",
-                f"kỳ trước có số liệu: {names}",
-                f"đơn vị mới chưa báo cáo, trong khi đơn vị tiền thân đã báo cáo ở kỳ trước ({names})",
+                self.say(f"kỳ trước có số liệu: {names}", f"figures last round: {names}"),
+                self.say(
+                    f"đơn vị mới chưa báo cáo, trong khi đơn vị tiền thân đã báo cáo ở kỳ trước ({names})",
+                    f"the new unit has not reported, while its predecessors reported last round ({names})",
+                ),
             )
 
     def declared_rules(self) -> Iterator[QualityFinding]:

@@ -56,6 +56,8 @@ CHECK_NAMES = {
     "identical_rows": gettext_noop("Số liệu trùng nhau"),
     "dataset_missing": gettext_noop("Thiếu bộ số liệu"),
     "missing_unit": gettext_noop("Thiếu đơn vị"),
+    "succeeded_unit": gettext_noop("Đơn vị đã kết thúc"),
+    "successor_missing": gettext_noop("Đơn vị kế tục chưa báo cáo"),
 }
 Data = dict[str, object]
 
