@@ -325,3 +325,15 @@ def test_checks_name_the_succession_and_the_new_units_that_did_not_report(stored
             ("warning", "successor_missing", "security_scan", "DN.25210", f"{new} ({xoai})"),
         ]
     )
+
+
+def test_the_dataset_page_says_not_comparable_and_why(stored_rounds: None, personas: dict[str, User]) -> None:
+    client = signed_in(personas["viewer"])
+    body = client.get("/datasets/security_scan.json", {"round": AUGUST}).json()
+    cells = {r["unit"]: c for r in body["rows"] for c in r["cells"] if c["indicator"] == "security.computers"}
+
+    assert (cells["DN.25195"]["change_text"], cells["DN.25195"]["note"]) == ("Không so sánh được", DONG_XOAI_SPLIT.vi)
+    assert "note" not in cells["BP.CTY_CS.DONG_PHU"]  # on both trees: it compares as before
+    client.cookies["django_language"] = "en"
+    html = client.get("/datasets/security_scan", {"round": AUGUST}).content.decode()
+    assert f'title="{DONG_XOAI_SPLIT.en}"' in html and "Not comparable" in html
