@@ -244,6 +244,8 @@ _ISSUER_ENV = {
 REPORT_ISSUER_OVERRIDES: dict[str, object] = {
     part: os.environ[name] for part, name in _ISSUER_ENV.items() if os.environ.get(name)
 }
+if os.environ.get("DXMONITOR_AGENCY_SHORT") and "series" not in REPORT_ISSUER_OVERRIDES:  # its name before series
+    REPORT_ISSUER_OVERRIDES["series"] = f"BC-{os.environ['DXMONITOR_AGENCY_SHORT']}"
 
 # How far reading one submission file may go (intake/limits.py): past a limit the file is refused at once, saying which.
 INTAKE_LIMITS = {
