@@ -207,8 +207,7 @@ def comparison_notes(block: UnitTableBlock | FiguresBlock, ctx: RoundContext) ->
     if isinstance(block, FiguresBlock):
         if not set(block.show) & set(COMPARING):
             return []
-        unit = block.unit or ctx.whole
-        found = [ev for ev in ctx.evaluations.values() if ev.unit == unit and ev.indicator.code in block.rows]
+        found = [ev for ev in ctx.evaluations.values() if ev.unit == ctx.whole and ev.indicator.code in block.rows]
     else:
         columns = [(ind, cat) for col, ind, cat in expand(block.columns, ctx) if set(col.show) & set(COMPARING)]
         units = ctx.rows_of(ctx.dataset(block.dataset), [(i.code, c) for i, c in columns])
