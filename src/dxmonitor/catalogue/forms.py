@@ -127,7 +127,7 @@ class RoundForm(forms.ModelForm):  # type: ignore[type-arg]
     issuer_place = _issuer_field(_("Địa danh ghi trước ngày"), 100, _("ví dụ Đồng Nai"))
     issuer_signer_title = _issuer_field(_("Chức vụ người ký"), 100, _("ví dụ GIÁM ĐỐC"))
     issuer_signer_name = _issuer_field(_("Họ tên người ký"), 100)
-    issuer_series = _issuer_field(_("Ký hiệu số báo cáo"), 24, _("ví dụ BC-SKHCN"))
+    issuer_series = _issuer_field(_("Ký hiệu văn bản"), 24, _("ví dụ BC-SKHCN, như trong “Số: 02/BC-SKHCN”"))
     issuer_recipients = _issuer_field(_("Nơi nhận (mỗi dòng một nơi)"), None)
 
     class Meta:
