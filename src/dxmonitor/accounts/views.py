@@ -120,7 +120,12 @@ def event_text(event: AccountEvent, names: dict[str, str]) -> str:
     """What was done, in the reader's language."""
     d = event.detail
     if event.action == AccountEvent.Action.INVITED:
-        return _("Mời %(email)s: %(standing)s") % {"email": d.get("email", ""), "standing": _standing_text(d, names)}
+        said = {"email": d.get("email", ""), "standing": _standing_text(d, names)}
+        if d.get("via") == "csv":
+            return _("Mời %(email)s theo danh sách %(file)s: %(standing)s") % {**said, "file": d.get("file", "")}
+        return _("Mời %(email)s: %(standing)s") % said
+    if event.action == AccountEvent.Action.CREATED:
+        return _("Tạo tài khoản có mật khẩu: %(standing)s") % {"standing": _standing_text(d, names)}
     if event.action == AccountEvent.Action.ROLE_CHANGED:
         before, after = _standing_text(d["before"], names), _standing_text(d["after"], names)
         return _("Đổi vai trò: %(before)s → %(after)s") % {"before": before, "after": after}
