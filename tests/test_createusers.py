@@ -389,3 +389,13 @@ def test_only_an_admin_reaches_the_import_and_the_template(
     assert client.get("/accounts/template.csv").status_code == 403
     assert client.post("/accounts/import/", {"file": named(GOOD, "ds.csv")}).status_code == 403
     assert accounts() == [] and mailoutbox == [] and Membership.objects.count() == 4
+
+
+def test_the_import_page_speaks_english_after_the_switch(alice: Client) -> None:
+    alice.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Create from a CSV file" in alice.get("/accounts/").content.decode()
+    page = alice.get("/accounts/import/").content.decode()
+    assert "<h1>Create accounts from a CSV file</h1>" in page and "every reporting unit in force today" in page
+    preview = alice.post("/accounts/import/", {"file": named(GOOD, "ds.csv")}).content.decode()
+    assert "ds.csv: 5 accounts will be created and invited." in preview and "Accounts to be created" in preview
+    alice.post("/i18n/setlang/", {"language": "vi", "next": "/"})
