@@ -371,13 +371,18 @@ def test_the_template_lists_every_reporting_unit_in_force_today_and_reads_back(
     assert [p["username"] for p in preview.context["roster"]["people"]] == ["thu", "an"]
 
 
-def test_the_template_s_units_are_those_of_the_tree_of_the_day(catalogue: Catalogue) -> None:
+def test_units_are_read_on_the_tree_of_the_day_a_name_meaning_a_city_then_and_a_ward_now(catalogue: Catalogue) -> None:
     from datetime import date
 
-    then = {u.kind for u in reporting_units(catalogue, date(2022, 6, 30))}
-    assert "district" in then and "commune" not in then
-    roster = read_roster(b"don_vi,ho_ten,email\nDong Xoai,A,a@x.vn\n", "x.csv", catalogue, date(2022, 6, 30))
-    assert [p.unit for p in roster.people] == ["BP.DONG_XOAI"]
+    kinds = {u.kind for u in reporting_units(catalogue, date(2022, 6, 30))}
+    assert "district" in kinds and "commune" not in kinds
+    then = read_roster(b"don_vi,ho_ten,email\nDong Xoai,A,a@x.vn\n", "x.csv", catalogue, date(2022, 6, 30))
+    now = read_roster("don_vi,ho_ten,email\nP. Đồng Xoài,A,a@x.vn\n".encode(), "x.csv", catalogue, date(2025, 8, 1))
+    assert ([p.unit for p in then.people], [p.unit for p in now.people]) == (["BP.DONG_XOAI"], ["DN.25210"])
+    assert [str(w) for w in then.warnings] == [
+        "[Cảnh báo] x.csv, dòng/row 2, cột/column don_vi: đọc 'Dong Xoai' là 'Thành phố Đồng Xoài' (khớp khi bỏ dấu) "
+        "/ read 'Dong Xoai' as 'Thành phố Đồng Xoài' (without diacritics)"
+    ]
 
 
 @pytest.mark.parametrize("persona", ["dong_phu", "viewer"])
