@@ -36,6 +36,7 @@ DONG_PHU_SERVICE_RATE = {
     "verdict": "Không đạt",
     "baseline_value": "83.8",
     "change": "-6.5",
+    "comparison_note": None,
 }
 DONG_PHU_FIGURE = {"unit": "BP.DONG_PHU", "indicator": "dvc.procedures", "value": 1767}
 LOC_NINH_FIGURE = {"unit": "BP.LOC_NINH", "indicator": "dvc.procedures", "value": 1500}

@@ -16,6 +16,7 @@ from docx import Document as Docx
 
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Dataset, Round
+from dxmonitor.catalogue.tree import dataset_units, on
 from dxmonitor.evaluation.completeness import Sent, count, expected_units
 from dxmonitor.intake.completeness import is_complete, missing
 from dxmonitor.reports.generate import generate
@@ -94,7 +95,7 @@ def test_units_not_in_force_on_the_round_s_days_are_not_expected(catalogue: Cata
     units["BP.SO_TC"] = units["BP.SO_TC"].model_copy(update={"valid_to": date(2022, 5, 31)})  # ended in May
     units["BP.SO_NGV"] = units["BP.SO_NGV"].model_copy(update={"valid_from": date(2022, 7, 1)})  # from July
     changed = Catalogue(catalogue.indicators, catalogue.datasets, units)
-    dvc = catalogue.datasets["dvc_rates"].units
+    dvc = dataset_units(catalogue.datasets["dvc_rates"].units, catalogue, on(date(2022, 6, 30)))  # the 2022 members
 
     june = expected_units(dvc, changed, (date(2022, 6, 1), date(2022, 6, 30)))
     may = expected_units(dvc, changed, (date(2022, 5, 1), date(2022, 5, 31)))

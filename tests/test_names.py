@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 import pytest
 from hypothesis import given
@@ -23,6 +24,7 @@ from dxmonitor.intake.names import (
 )
 from dxmonitor.intake.planning import unit_index
 
+JUNE_2022 = (date(2022, 6, 1), date(2022, 6, 30))
 BASE_LETTERS = list("aăâbcdđeêghiklmnoôơpqrstuưvxy")
 TONES = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]  # none, huyền, sắc, ngã, hỏi, nặng
 VOWELS = set("aăâeêioôơuưy")
@@ -42,7 +44,8 @@ vietnamese_names = vietnamese_words.map(" ".join)
 
 @pytest.fixture(scope="module")
 def index(catalogue: Catalogue) -> UnitIndex:
-    return unit_index(catalogue)
+    """The names of the units in force in June 2022: Bình Phước's tree."""
+    return unit_index(catalogue, JUNE_2022)
 
 
 def test_normalise_folds_case_spaces_and_the_pdf_letter() -> None:
@@ -194,3 +197,19 @@ def test_an_index_forgets_its_spellings_rather_than_grow_without_end(index: Unit
 @given(st.text(max_size=20) | st.text(min_size=LABEL_LENGTH - 2, max_size=LABEL_LENGTH + 2))
 def test_a_label_is_folded_the_same_remembered_or_not(text: str) -> None:
     assert folded(text) == folded(text) == fold_diacritics(normalise(text))
+
+
+@given(vietnamese_names, st.sampled_from([("Phường", "P."), ("Xã", "X."), ("Huyện", "H."), ("Thị trấn", "TT.")]))
+def test_a_title_and_its_abbreviation_name_the_same_unit_with_or_without_ubnd(
+    name: str, title: tuple[str, str]
+) -> None:
+    full, short = title
+    index = UnitIndex([NamedUnit("U", f"{full} {name}", (f"{full} {name}",))])
+    for text in (f"{short} {name}", f"{short}{name}", f"UBND {full.lower()} {name}", f"Ủy ban nhân dân {short} {name}"):
+        assert index.resolve(text) == Resolution("U", "exact"), text
+
+
+@given(vietnamese_names)
+def test_a_xa_is_never_taken_for_a_phuong_of_the_same_name(name: str) -> None:
+    index = UnitIndex([NamedUnit("P", f"Phường {name}", (f"Phường {name}",))])
+    assert not index.resolve(f"Xã {name}").resolved

@@ -118,17 +118,27 @@ def test_import_without_a_user_acts_as_the_operator_and_records_it(tmp_path: Pat
 
 
 def test_an_as_of_day_far_outside_the_round_is_refused_naming_the_days_it_accepts(tmp_path: Path) -> None:
-    path = csv_file(tmp_path, "Lộc Ninh,app.users,1300,31/12/9999,\n")
+    path = csv_file(tmp_path, "Lộc Ninh,app.users,1300,31/12/2001,\n")
 
     status, _, err = run("import", str(path), "--round", JUNE)
 
     assert status == 1
     assert err.splitlines()[0] == (
-        "[Lỗi] so_lieu.csv, dòng/row 2, cột/column D, trường/field as_of: ngày số liệu 31/12/9999 không "
+        "[Lỗi] so_lieu.csv, dòng/row 2, cột/column D, trường/field as_of: ngày số liệu 31/12/2001 không "
         "thuộc kỳ 2022-06: kỳ này nhận số liệu từ 01/05/2022 đến 29/08/2022 (khoảng bắt đầu không trước 01/01/2000) "
-        "/ as-of 31/12/9999 does not belong to round 2022-06: it takes figures as of days from 01/05/2022 to "
+        "/ as-of 31/12/2001 does not belong to round 2022-06: it takes figures as of days from 01/05/2022 to "
         "29/08/2022 (a window starting no earlier than 01/01/2000)"
     )
+    assert not Value.objects.filter(window="2001-12-31").exists()
+
+
+def test_the_last_day_there_is_is_refused_without_a_fault(tmp_path: Path) -> None:
+    # Lộc Ninh ended on 30/06/2025: on 31/12/9999 the row is refused for its unit, which is said first (the round's
+    # days are checked on rows that are otherwise whole). No overflow of the day's arithmetic, nothing written.
+    status, _, err = run("import", str(csv_file(tmp_path, "Lộc Ninh,app.users,1300,31/12/9999,\n")), "--round", JUNE)
+
+    assert status == 1
+    assert "đã kết thúc ngày 30/06/2025" in err and "(ngày số liệu 31/12/9999)" in err
     assert not Value.objects.filter(window="9999-12-31").exists()
 
 

@@ -3,13 +3,15 @@
 Units and datasets are read as `dxmonitor init` stored them; indicators from the catalogue in force (the one
 evaluation uses), because their categories have an order that a JSON column does not keep on PostgreSQL."""
 
+import re
 from datetime import date
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import P, PathEx, Router
 from ninja.pagination import paginate
+from pydantic import BeforeValidator
 
 from dxmonitor.api.errors import READ_ERRORS, not_found
 from dxmonitor.api.pagination import Pages
@@ -21,6 +23,16 @@ from dxmonitor.catalogue.tree import tree_on
 from dxmonitor.reports.export import plain
 
 router = Router(tags=["catalogue"])
+
+
+def _iso_day(value: object) -> object:
+    """A day written YYYY-MM-DD, nothing else (pydantic would read "0" as 1/1/1970)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("ngày phải viết YYYY-MM-DD / a day is written YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 
 M = TypeVar("M", bound=Model)
 
@@ -55,7 +67,7 @@ def _datasets() -> QuerySet[Dataset]:
 
 @router.get("/units", response={200: list[UnitOut], **READ_ERRORS}, operation_id="list_units")
 @paginate(Pages)
-def list_units(request: HttpRequest, on: date | None = None) -> Any:
+def list_units(request: HttpRequest, on: IsoDay | None = None) -> Any:
     """Every unit of both trees and every group, by code; with `on`, the tree in force that day, each unit with its
     parent on that day, in catalogue order."""
     if on is not None:

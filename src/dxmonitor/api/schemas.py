@@ -187,6 +187,12 @@ class ValueOut(Schema):
     verdict: Literal["Đạt", "Không đạt"] | None = Field(description="null without a target")
     baseline_value: PlainDecimal | None
     change: PlainDecimal | None = Field(description="percentage points for percents, absolute otherwise")
+    comparison_note: str | None = Field(
+        default=None,
+        description='why `change` is null although the baseline round has figures: "không so sánh được: … / '
+        'not comparable: …" where the baseline lies on an older tree of units (a split unit, a predecessor that '
+        "did not report, predecessors outside the catalogue, a reported rate across a merger); null otherwise",
+    )
 
 
 class ChangeOut(Schema):

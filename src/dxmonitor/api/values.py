@@ -21,13 +21,13 @@ from dxmonitor.intake.locks import Busy
 from dxmonitor.intake.models import Source, ValueChange
 from dxmonitor.intake.planning import plan_records
 from dxmonitor.intake.service import Writer, current_limits, write
-from dxmonitor.reports.export import export_rows
+from dxmonitor.reports.export import NOTE_COLUMN, export_rows
 from dxmonitor.reports.generate import round_context
 from dxmonitor.web.kept import kept, page_key
 
 router = Router(tags=["values"])
 
-OPTIONAL_IN_EXPORT = ("dataset", "target", "verdict", "baseline_value", "change")
+OPTIONAL_IN_EXPORT = ("dataset", "target", "verdict", "baseline_value", "change", NOTE_COLUMN)
 EXAMPLE = [
     {"unit": "Huyện Đồng Phú", "indicator": "dvc.online_service_rate", "value": "77,3%", "as_of": "16/07/2022"},
     {"unit": "BP.DONG_PHU", "indicator": "cnscd.commune_teams", "value": 11, "note": "Tổ CNSCĐ cấp xã"},
@@ -76,8 +76,9 @@ def _known_indicator(code: str, catalogue: Catalogue) -> None:
 
 
 def value_out(row: dict[str, str]) -> dict[str, str | None]:
-    """An export row with its empty cells as nulls."""
-    return {k: (v or None) if k in OPTIONAL_IN_EXPORT else v for k, v in row.items()}
+    """An export row with its empty cells as nulls (and the comparison note null where the export has no such column:
+    a round on one tree)."""
+    return {k: (v or None) if k in OPTIONAL_IN_EXPORT else v for k, v in {NOTE_COLUMN: "", **row}.items()}
 
 
 @router.get("/rounds/{code}/values", response={200: list[ValueOut], **READ_ERRORS}, operation_id="list_round_values")

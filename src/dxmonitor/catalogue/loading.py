@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from dxmonitor.catalogue.schema import Dataset, DatasetFile, Indicator, IndicatorFile, Unit, UnitFile
+from dxmonitor.intake.names import NamedUnit, UnitIndex
 from dxmonitor.problems import Location, Problem, error
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -155,6 +157,8 @@ def load_catalogue(folder: Path = DATA_DIR) -> Catalogue:
     if not problems:  # with a file unreadable, its codes would show up again here as "missing": noise
         problems.extend(_cross_references(catalogue, origins))
     if not problems:
+        problems.extend(_name_clashes(catalogue, origins))
+    if not problems:
         catalogue.datasets = {code: _with_members(ds, catalogue) for code, ds in catalogue.datasets.items()}
     if problems:
         raise CatalogueError(problems)
@@ -207,3 +211,25 @@ def _cross_references(cat: Catalogue, origins: dict[str, _Origin]) -> Iterable[P
             for k, code in enumerate(getattr(unit, field_name)):
                 if code not in cat.units:
                     yield missing(origin.locate(field_name, k), "đơn vị", "unit", code)
+
+
+def _name_clashes(cat: Catalogue, origins: dict[str, _Origin]) -> Iterable[Problem]:
+    """A name must say which unit it is among the units in force on one day (one tree): "Đồng Xoài" may be the city
+    until 30/6/2025 and the ward after, never two units on the same day. Checked on every day the tree changes."""
+    ends = {u.valid_to + timedelta(days=1) for u in cat.units.values() if u.valid_to is not None}
+    days = sorted({u.valid_from for u in cat.units.values()} | ends)
+    said: set[frozenset[str]] = set()
+    for day in days:
+        units = [u for u in cat.units.values() if u.valid_from <= day and (u.valid_to is None or day <= u.valid_to)]
+        index = UnitIndex(NamedUnit(u.code, u.name, (u.name, u.short_name, *u.aliases)) for u in units)
+        for key, codes in sorted(index.clashes().items()):
+            if frozenset(codes) in said:
+                continue
+            said.add(frozenset(codes))
+            ordered = [u.code for u in units if u.code in codes]
+            names = ", ".join(f"{cat.units[c].name} ({c})" for c in ordered)
+            yield error(
+                origins["units" + ordered[-1]].locate(),
+                f"tên '{key}' chỉ nhiều đơn vị cùng có hiệu lực ngày {day:%d/%m/%Y}: {names}",
+                f"the name '{key}' names several units in force on {day.isoformat()}: {names}",
+            )

@@ -151,6 +151,9 @@ class Unit(Strict):
     # Predecessors that are not units of the catalogue, by name (the old communes a ward was formed from, the former
     # Đồng Nai's departments): their figures were never collected here, so a comparison across the change is not whole.
     formerly: list[str] = Field(default_factory=list)
+    # The old communes (before 1/7/2025) whose land this unit took, as the old lists named them, with their old
+    # district: "Xã Tân Lập (Huyện Đồng Phú)". A figure named after one is refused saying which unit it belongs to now.
+    old_communes: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def dates_in_order(self) -> Unit:

@@ -10,10 +10,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 from dxmonitor.catalogue.schema import Indicator
+from dxmonitor.catalogue.tree import in_force
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.facts import Fact, Key, PrintedFact, RoundFacts
 from dxmonitor.evaluation.formats import change_text, figure, number, rounded, window_text
 from dxmonitor.evaluation.rules import relative_change, total
+from dxmonitor.evaluation.succession import crosses_change, lineage
 from dxmonitor.intake.validation import round_shortfalls
 from dxmonitor.intake.windows import Window
 from dxmonitor.problems import Severity
@@ -412,8 +414,11 @@ class Checker:
         )
 
     def missing_units(self) -> Iterator[QualityFinding]:
+        """A unit with figures last round and none now; a unit that has ended since is no such gap (an info names
+        where it went), while a new unit whose predecessors reported and which did not is one."""
         if self.ctx.baseline is None:
             return
+        days = self.ctx.days()
         for ds in self.ctx.catalogue.datasets.values():
 
             def units_with(main: dict[Key, Fact], ds_indicators: list[str] = ds.indicators) -> set[str]:
@@ -433,7 +438,10 @@ class Checker:
                     "bộ số liệu có ở kỳ trước nhưng kỳ này không có",
                 )
                 continue
-            for unit in gone:
+            ended = [u for u in gone if not in_force(self.ctx.unit(u), days)]
+            yield from (self._succeeded(ds.code, u) for u in ended)
+            yield from self._successors_missing(ds.code, ds.units, before, now)
+            for unit in (u for u in gone if u not in ended):
                 yield QualityFinding(
                     Severity.WARNING,
                     "missing_unit",
@@ -444,6 +452,47 @@ class Checker:
                     "kỳ trước có số liệu",
                     "đơn vị có số liệu ở kỳ trước nhưng kỳ này không có",
                 )
+
+    def _succeeded(self, dataset: str, unit: str) -> QualityFinding:
+        """An info for a unit that had figures in the baseline and has ended before this round."""
+        old = self.ctx.unit(unit)
+        ended = old.valid_to.strftime("%d/%m/%Y") if old.valid_to else ""
+        heirs = ", ".join(self.ctx.unit(s).name for s in old.successors) or "không có đơn vị kế thừa"
+        return QualityFinding(
+            Severity.INFO,
+            "succeeded_unit",
+            dataset,
+            unit,
+            "",
+            "",
+            f"kết thúc {ended} → {heirs}",
+            f"{old.name} đã kết thúc ngày {ended}, không còn báo cáo; đơn vị kế thừa: {heirs}",
+        )
+
+    def _successors_missing(
+        self, dataset: str, members: list[str], before: set[str], now: set[str]
+    ) -> Iterator[QualityFinding]:
+        """A unit of this round's tree whose predecessors reported in the baseline, and which has not reported."""
+        days, base_days = self.ctx.days(), self.ctx.days(baseline=True)
+        for unit in members:
+            if unit in now or not in_force(self.ctx.unit(unit), days):
+                continue
+            if not crosses_change(self.ctx.catalogue, unit, base_days):
+                continue
+            reported = [p for p in lineage(self.ctx.catalogue, unit, base_days) if p in before]
+            if not reported:
+                continue
+            names = ", ".join(self.ctx.unit(p).name for p in reported)
+            yield QualityFinding(
+                Severity.WARNING,
+                "successor_missing",
+                dataset,
+                unit,
+                "",
+                "",
+                f"kỳ trước có số liệu: {names}",
+                f"đơn vị mới chưa báo cáo, trong khi đơn vị tiền thân đã báo cáo ở kỳ trước ({names})",
+            )
 
     def declared_rules(self) -> Iterator[QualityFinding]:
         """The catalogue's validation rules that only a whole round can break, on the figures the round shows."""

@@ -15,6 +15,7 @@ from dxmonitor.evaluation.completeness import Coverage, expected_units
 from dxmonitor.evaluation.derive import derive
 from dxmonitor.evaluation.facts import Fact, Key, RoundFacts
 from dxmonitor.evaluation.rules import Evaluation, evaluate, total
+from dxmonitor.evaluation.succession import Note, crosses_change, lineage, structural_note
 from dxmonitor.intake.windows import Window
 
 
@@ -53,7 +54,7 @@ class RoundContext:
     def evaluations(self) -> dict[Key, Evaluation]:
         """Every figure's verdict and change, evaluated when first asked for: a trend reads only the totals of
         its rounds, and evaluating each of them was most of a dashboard's first view."""
-        return evaluate(self.current, self.baseline, self.catalogue)
+        return evaluate(self.current, self.baseline, self.catalogue, self.days(baseline=True))
 
     @cached_property
     def whole(self) -> str:
@@ -64,6 +65,21 @@ class RoundContext:
     def baseline_whole(self) -> str:
         """The province in force on the baseline's days (another one when the baseline lies before a merger)."""
         return whole_on(self.catalogue, self.days(baseline=True)) if self.baseline is not None else self.whole
+
+    @property
+    def crosses_change(self) -> bool:
+        """The baseline lies on an older tree: some unit of the round did not exist on its days."""
+        days = self.days(baseline=True)
+        return self.baseline is not None and any(crosses_change(self.catalogue, u, days) for _, u, _ in self.main)
+
+    def whole_note(self, indicator: str) -> Note | None:
+        """Why the whole's total of `indicator` does not compare with the baseline's whole (a province that merged
+        with one outside the catalogue), or None when it does."""
+        days = self.days(baseline=True)
+        if self.baseline is None or not crosses_change(self.catalogue, self.whole, days):
+            return None
+        preds = lineage(self.catalogue, self.whole, days)
+        return structural_note(self.catalogue, self.indicator(indicator), self.whole, preds)
 
     def whole_of(self, baseline: bool = False) -> str:
         return self.baseline_whole if baseline else self.whole

@@ -9,7 +9,9 @@ from typing import Literal
 
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.schema import Indicator, Target
+from dxmonitor.catalogue.tree import Days
 from dxmonitor.evaluation.facts import Fact, Key, RoundFacts
+from dxmonitor.evaluation.succession import Note, compare_across, crosses_change
 from dxmonitor.intake.windows import Window
 
 Verdict = Literal["Đạt", "Không đạt"]
@@ -28,6 +30,7 @@ class Evaluation:
     window: Window | None
     baseline: Decimal | None = None
     baseline_window: Window | None = None
+    note: Note | None = None  # why there is no change where the baseline lies on an older tree of units
 
     @property
     def target(self) -> Target | None:
@@ -71,13 +74,29 @@ def relative_change(value: Decimal | None, baseline: Decimal | None) -> Decimal 
     return (value - baseline) / baseline * 100
 
 
-def evaluate(current: RoundFacts, baseline: RoundFacts | None, catalogue: Catalogue) -> dict[Key, Evaluation]:
-    """Every key of the round (derived figures included beforehand) evaluated against `baseline`."""
+def evaluate(
+    current: RoundFacts, baseline: RoundFacts | None, catalogue: Catalogue, baseline_days: Days | None = None
+) -> dict[Key, Evaluation]:
+    """Every key of the round (derived figures included beforehand) evaluated against `baseline`; a unit that did
+    not exist on the baseline's days (`baseline_days`) is compared through its predecessors (succession.py)."""
     base = baseline.main() if baseline else {}
     out: dict[Key, Evaluation] = {}
     for key, fact in current.main().items():
         indicator = catalogue.indicators.get(fact.indicator)
         if indicator is None:
+            continue
+        if baseline is not None and crosses_change(catalogue, fact.unit, baseline_days):
+            across = compare_across(catalogue, indicator, fact.unit, fact.category, base, baseline_days)
+            out[key] = Evaluation(
+                indicator,
+                fact.unit,
+                fact.category,
+                fact.value,
+                fact.window,
+                across.baseline,
+                across.window,
+                across.note,
+            )
             continue
         previous = base.get(key)
         out[key] = Evaluation(

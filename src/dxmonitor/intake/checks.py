@@ -12,6 +12,7 @@ from dxmonitor.intake.long_format import LongRecord, Origin
 from dxmonitor.intake.names import UnitIndex, folded
 from dxmonitor.intake.numbers import NumberError, parse_number
 from dxmonitor.intake.plan import PlannedValue
+from dxmonitor.intake.unit_names import not_on_day, unit_of, valid_on
 from dxmonitor.intake.windows import Window, WindowError, parse_window
 from dxmonitor.problems import Problem, error, warning
 
@@ -83,37 +84,14 @@ def plan_record(
 ) -> PlannedValue | None:
     """Every check of one row, every problem collected; the value to write if none is an error."""
     before = len(problems)
-    resolution = index.resolve(record.unit) if record.unit else None
-    if resolution is None:
-        problems.append(error(record.at("unit"), "thiếu tên đơn vị", "the unit is missing"))
-    elif resolution.how == "diacritics":
-        unit_name = catalogue.units[resolution.code or ""].name
-        problems.append(
-            warning(
-                record.at("unit"),
-                f"'{record.unit}' được hiểu là '{unit_name}' (khớp không dấu)",
-                f"'{record.unit}' read as '{unit_name}' (matched ignoring diacritics)",
-            )
-        )
-    elif resolution.how == "ambiguous":
-        names = "; ".join(resolution.candidates)
-        problems.append(
-            error(
-                record.at("unit"),
-                f"'{record.unit}' có thể là nhiều đơn vị: {names}",
-                f"'{record.unit}' could be several units: {names}",
-            )
-        )
-    elif not resolution.resolved:
-        hint = ("; gần giống: " + ", ".join(resolution.candidates)) if resolution.candidates else ""
-        hint_en = ("; closest: " + ", ".join(resolution.candidates)) if resolution.candidates else ""
-        problems.append(
-            error(
-                record.at("unit"),
-                f"không có đơn vị '{record.unit}' trong danh mục{hint}",
-                f"no unit '{record.unit}' in the catalogue{hint_en}",
-            )
-        )
+    # The figure's day first: a name is read among the units of the round's tree, or another tree's on that day.
+    window, dated, window_problem = default_window, True, None
+    try:
+        given = parse_window(record.as_of)
+        window, dated = given or default_window, given is not None
+    except WindowError as exc:
+        window_problem = error(record.at("as_of"), exc.vi, exc.en)
+    code = unit_of(record, index, catalogue, window.end, problems)
 
     indicator = catalogue.indicators.get(record.indicator)
     if not record.indicator:
@@ -187,30 +165,21 @@ def plan_record(
                 )
             )
 
-    window, dated = default_window, True
-    try:
-        given = parse_window(record.as_of)
-        window, dated = given or default_window, given is not None
-    except WindowError as exc:
-        problems.append(error(record.at("as_of"), exc.vi, exc.en))
+    if window_problem is not None:
+        problems.append(window_problem)
 
-    if resolution is not None and resolution.code is not None:
-        unit = catalogue.units[resolution.code]
-        if window.end < unit.valid_from or (unit.valid_to is not None and window.end > unit.valid_to):
-            problems.append(
-                error(
-                    record.at("unit"),
-                    f"đơn vị '{unit.name}' không còn hiệu lực vào ngày {window.end:%d/%m/%Y}",
-                    f"unit '{unit.name}' is not valid on {window.end.isoformat()}",
-                )
-            )
+    if code is not None and not valid_on(catalogue.units[code], window.end):
+        vi, en = not_on_day(record.unit, catalogue.units[code], catalogue, window.end)
+        problems.append(
+            error(record.at("unit"), f"{vi} (ngày số liệu {window.end:%d/%m/%Y})", f"{en} (as of {window.end})")
+        )
 
     if len(problems) > before and any(p.is_error for p in problems[before:]):
         return None
-    assert resolution is not None and resolution.code is not None and value is not None
+    assert code is not None and value is not None
     return PlannedValue(
         indicator.code,
-        resolution.code,
+        code,
         category,
         window.key,
         value,

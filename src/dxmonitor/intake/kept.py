@@ -17,6 +17,17 @@ from dxmonitor.intake.windows import Window
 ROUNDS = 24  # the rounds whose answers are kept at once: a server plans the current round and a few before it
 
 
+def named(unit: Unit) -> NamedUnit:
+    """The names a unit is found by: its official name, its short name and its aliases."""
+    return NamedUnit(unit.code, unit.name, (unit.name, unit.short_name, *unit.aliases))
+
+
+def former_names(units: tuple[Unit, ...]) -> list[tuple[str, str]]:
+    """(old name, the unit it belongs to now): a unit's old communes, named with their district, or else what it was
+    formerly (the former Đồng Nai's bodies)."""
+    return [(old, u.code) for u in units for old in u.old_communes or u.formerly]
+
+
 @dataclass
 class Kept:
     catalogue: Catalogue  # the last one only: a catalogue replaced by another is let go at the next plan
@@ -26,13 +37,16 @@ class Kept:
     recurring: dict[Window, Recurring] = field(default_factory=dict)  # by the round's last day
 
     def index(self, days: Days | None) -> UnitIndex:
-        """The index of the names of the units in force on `days` (of every unit, without days)."""
+        """The index of the names of the units in force on `days` (of every unit, without days); the other units'
+        names and the old names (old communes, former bodies) are known to it, to say what became of them."""
         units = [u for u in self.units if in_force(u, days)]
         key = tuple(u.code for u in units)
         found = self.indexes.get(key)
         if found is None:
             found = self.indexes[key] = UnitIndex(
-                NamedUnit(u.code, u.name, (u.name, u.short_name, *u.aliases)) for u in units
+                map(named, units),
+                (named(u) for u in self.units if not in_force(u, days)),
+                former_names(self.units),
             )
         return found
 

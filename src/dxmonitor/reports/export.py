@@ -33,6 +33,9 @@ COLUMNS = [
     "baseline_value",
     "change",
 ]
+# Added after `change` only when the round compares across a change of the unit tree (its baseline lies on an older
+# tree): why a figure has no change there. Rounds on one tree keep exactly the columns above.
+NOTE_COLUMN = "comparison_note"
 FORMATS = ("csv", "json", "xlsx")
 PRECISION = Decimal("0.000001")
 
@@ -53,6 +56,7 @@ def export_rows(ctx: RoundContext) -> list[dict[str, str]]:
             for unit in [*ds.units, ctx.whole]:
                 datasets.setdefault((code, unit), ds.code)
     rows = []
+    noted = ctx.crosses_change
     for fact in ctx.current.facts:
         ind = ctx.indicator(fact.indicator)
         main = ctx.main.get(fact.key)
@@ -60,23 +64,29 @@ def export_rows(ctx: RoundContext) -> list[dict[str, str]]:
         ev = ctx.evaluations.get(fact.key) if is_main else None
         target = ind.target_on(fact.window.end)
         base = ev.baseline if ev else None
-        rows.append(
-            {
-                "round": ctx.current.code,
-                "dataset": datasets.get((fact.indicator, fact.unit), ""),
-                "indicator": fact.indicator,
-                "unit_code": fact.unit,
-                "unit_name": ctx.unit(fact.unit).name,
-                "category": fact.category,
-                "value": plain(fact.value),
-                "as_of": fact.window.key,
-                "target": plain(target.value) if target else "",
-                "verdict": verdict(ind, fact.value, fact.window) or "",
-                "baseline_value": plain(base),
-                "change": plain(change(fact.value, base)),
-            }
-        )
+        row = {
+            "round": ctx.current.code,
+            "dataset": datasets.get((fact.indicator, fact.unit), ""),
+            "indicator": fact.indicator,
+            "unit_code": fact.unit,
+            "unit_name": ctx.unit(fact.unit).name,
+            "category": fact.category,
+            "value": plain(fact.value),
+            "as_of": fact.window.key,
+            "target": plain(target.value) if target else "",
+            "verdict": verdict(ind, fact.value, fact.window) or "",
+            "baseline_value": plain(base),
+            "change": plain(change(fact.value, base)),
+        }
+        if noted:
+            row[NOTE_COLUMN] = ev.note.text if ev and ev.note else ""
+        rows.append(row)
     return rows
+
+
+def columns_of(rows: list[dict[str, str]]) -> list[str]:
+    """The export's columns: PRODUCT.md's, and the comparison note where the rows carry one."""
+    return [*COLUMNS, NOTE_COLUMN] if rows and NOTE_COLUMN in rows[0] else list(COLUMNS)
 
 
 def _safe(cell: str) -> str:
@@ -95,7 +105,7 @@ def write_export(rows: list[dict[str, str]], fmt: str, out: Path | Writable) -> 
         _write_text(out, text + "\n")
     elif fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=columns_of(rows), lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: _safe(v) for k, v in row.items()} for row in rows)
         _write_text(out, buffer.getvalue())
@@ -105,10 +115,11 @@ def write_export(rows: list[dict[str, str]], fmt: str, out: Path | Writable) -> 
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "so_lieu"
-        sheet.append(COLUMNS)
+        columns = columns_of(rows)
+        sheet.append(columns)
         numeric = {"value", "target", "baseline_value", "change"}
         for row in rows:
-            cells: list[Any] = [float(row[c]) if c in numeric and row[c] else _safe(row[c]) for c in COLUMNS]
+            cells: list[Any] = [float(row[c]) if c in numeric and row[c] else _safe(row[c]) for c in columns]
             sheet.append(cells)
         workbook.save(out)
     else:

@@ -55,6 +55,10 @@ def finding_text(finding: Finding, dataset: str, ctx: RoundContext) -> str | Non
         if total.partial:  # a sum of some units is not the province's figure: say what is missing instead
             return f"Chưa đủ số liệu để tính {name} toàn tỉnh: mới có {total.coverage.text}."
         when = f" ({window_text(now.window)})" if now else ""
+        whole_note = ctx.whole_note(ind.code)
+        if whole_note is not None and ctx.baseline is not None:  # no "tăng"/"giảm" against another province
+            against = f"không so sánh được với {ctx.baseline.name}: {whole_note.vi}"
+            return f"Toàn tỉnh, {name} đạt {fmt(value)}{when}; {against}."
         if before is None:
             return f"Toàn tỉnh, {name} đạt {fmt(value)}{when}."
         was = ctx.baseline_main.get((ind.code, ctx.whole, finding.category))

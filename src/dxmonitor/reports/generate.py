@@ -12,12 +12,13 @@ from django.conf import settings
 
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Round
+from dxmonitor.catalogue.rounds import round_days
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.facts import RoundFacts
 from dxmonitor.intake.queries import round_facts
 from dxmonitor.reports.files import report_path
 from dxmonitor.reports.model import Document, Issuer
-from dxmonitor.reports.outline import load_outline
+from dxmonitor.reports.outline import outline_on
 
 
 class ReportError(Exception):
@@ -92,8 +93,9 @@ def build_document(
     round_, baseline = round_and_baseline(round_code, baseline_code)
     issuer = issuer_from_settings()
     number = number or round_.report_number or f"      /BC-{issuer.agency_short}"
+    outline = outline_on(round_days(round_.code))  # the outline in force on the round's days, as its tree
     return build_report(
-        load_outline(), round_context(round_, baseline), issuer, number, issued_on or round_.report_date or date.today()
+        outline, round_context(round_, baseline), issuer, number, issued_on or round_.report_date or date.today()
     )
 
 

@@ -11,7 +11,15 @@ from dxmonitor.evaluation.formats import window_text
 from dxmonitor.reports.findings import finding_text
 from dxmonitor.reports.model import Block, Document, Figure, Heading, Issuer, Paragraph, Table
 from dxmonitor.reports.outline import FiguresBlock, Outline, UnitTableBlock, WindowTableBlock
-from dxmonitor.reports.tables import coverage_note, expand, figures_table, table_coverage, unit_table, window_table
+from dxmonitor.reports.tables import (
+    comparison_notes,
+    coverage_note,
+    expand,
+    figures_table,
+    table_coverage,
+    unit_table,
+    window_table,
+)
 
 
 def _as_of_note(table_block: UnitTableBlock, ctx: RoundContext) -> Paragraph | None:
@@ -43,6 +51,7 @@ def section_blocks(blocks: list[FiguresBlock | UnitTableBlock | WindowTableBlock
             table = figures_table(block, ctx)
             if table:
                 out.append(table)
+                out += [Paragraph(line, style="note") for line in comparison_notes(block, ctx)]
             continue
         table = unit_table(block, ctx) if isinstance(block, UnitTableBlock) else window_table(block, ctx)
         if table is None:
@@ -52,6 +61,8 @@ def section_blocks(blocks: list[FiguresBlock | UnitTableBlock | WindowTableBlock
         covered = table_coverage(ctx, block.dataset, [(i.code, c) for _, i, c in expand(block.columns, ctx)])
         if covered.partial:  # the table is built from fewer units than expected: say which are missing
             out.append(Paragraph(coverage_note(covered, ctx), style="note"))
+        if isinstance(block, UnitTableBlock):
+            out += [Paragraph(line, style="note") for line in comparison_notes(block, ctx)]
         sentences = [finding_text(f, block.dataset, ctx) for f in getattr(block, "findings", [])]
         sentences = [s for s in sentences if s]
         if sentences:

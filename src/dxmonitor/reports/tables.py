@@ -10,11 +10,14 @@ from dxmonitor.catalogue.schema import Indicator
 from dxmonitor.evaluation.completeness import Coverage
 from dxmonitor.evaluation.context import RoundContext, Total
 from dxmonitor.evaluation.formats import change_text, figure, window_heading, window_text
-from dxmonitor.evaluation.rules import change, relative_change, verdict
+from dxmonitor.evaluation.rules import Evaluation, change, relative_change, verdict
+from dxmonitor.evaluation.succession import Note
 from dxmonitor.intake.windows import Window
 from dxmonitor.reports.model import Cell, Row, Table
 from dxmonitor.reports.outline import Column, FiguresBlock, Show, UnitTableBlock, WindowTableBlock
 
+NOT_COMPARABLE = "Không so sánh được"
+COMPARING: tuple[Show, ...] = ("baseline", "change", "change_pct")
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
@@ -63,8 +66,18 @@ def sub_headings(show: Sequence[str], ind: Indicator, ctx: RoundContext) -> list
     return [names[s] for s in show]
 
 
-def cell_text(show: str, ind: Indicator, value: Decimal | None, base: Decimal | None, when: Window | None) -> str:
-    """One cell: the value, the baseline, the change, or the verdict on the figure's day (`when`)."""
+def cell_text(
+    show: str,
+    ind: Indicator,
+    value: Decimal | None,
+    base: Decimal | None,
+    when: Window | None,
+    note: Note | None = None,
+) -> str:
+    """One cell: the value, the baseline, the change, or the verdict on the figure's day (`when`); a comparison
+    across a change of the unit tree that is not sound (`note`) shows no baseline and says so in the change."""
+    if note is not None and show in COMPARING:
+        return "" if show == "baseline" else NOT_COMPARABLE
     if show == "value":
         return _fmt(ind, value)
     if show == "baseline":
@@ -77,11 +90,16 @@ def cell_text(show: str, ind: Indicator, value: Decimal | None, base: Decimal | 
 
 
 def cells_for(
-    show: Sequence[str], ind: Indicator, value: Decimal | None, base: Decimal | None, when: Window | None
+    show: Sequence[str],
+    ind: Indicator,
+    value: Decimal | None,
+    base: Decimal | None,
+    when: Window | None,
+    note: Note | None = None,
 ) -> list[Cell]:
     return [
         Cell(
-            cell_text(s, ind, value, base, when),
+            cell_text(s, ind, value, base, when, note),
             align="right" if s in ("value", "baseline") and ind.kind != "percent" else "center",
         )
         for s in show
@@ -130,31 +148,40 @@ def unit_table(block: UnitTableBlock, ctx: RoundContext) -> Table | None:
         for col, ind, cat in columns:
             ev = ctx.evaluations.get((ind.code, unit, cat))
             row += cells_for(
-                col.show, ind, ev.value if ev else None, ev.baseline if ev else None, ev.window if ev else None
+                col.show,
+                ind,
+                ev.value if ev else None,
+                ev.baseline if ev else None,
+                ev.window if ev else None,
+                ev.note if ev else None,
             )
         body.append(Row(row))
     totals = [totals_of(ctx, ind.code, cat, dataset.units) for _, ind, cat in columns]
     partial = next((now.coverage for now, _ in totals if now.partial), None)
     if block.total and len(units) > 1:
-        label = f"Cộng {partial.text}" if partial else "Tổng"
+        label = f"Cộng {partial.text}" if partial else block.total_label
         row = [Cell(label, colspan=2, bold=True)]
         for (col, ind, _), (now, base) in zip(columns, totals, strict=True):
             judged = None if now.partial else ctx.window_of(ind.code)  # a sum of some units meets no province target
-            row += cells_for(col.show, ind, now.value, base, judged)
+            row += cells_for(col.show, ind, now.value, base, judged, ctx.whole_note(ind.code))
         body.append(Row(row, style="total"))
     if block.change_row and ctx.baseline:
         row = [Cell(f"So với {ctx.baseline.name}", colspan=2, bold=True)]
         for (_, ind, _), (now, base) in zip(columns, totals, strict=True):
-            row.append(Cell(change_text(change(now.value, base), ind.kind, ind.decimals)))
+            whole_note = ctx.whole_note(ind.code)
+            text = NOT_COMPARABLE if whole_note else change_text(change(now.value, base), ind.kind, ind.decimals)
+            row.append(Cell(text))
         body.append(Row(row, style="change"))
     return Table(header, body)
 
 
 def totals_of(ctx: RoundContext, indicator: str, category: str, units: Sequence[str]) -> tuple[Total, Decimal | None]:
     """A column's total and the baseline's to compare it with: none when either is a sum of fewer units than
-    expected (a partial sum against a whole, or the other way round, is no change)."""
+    expected (a partial sum against a whole, or the other way round, is no change), or when the whole of the
+    baseline's tree is not the whole of the round's (a province merged with one outside the catalogue)."""
     now = ctx.province_total(indicator, category, units)
-    before = ctx.province_total(indicator, category, units, baseline=True) if ctx.baseline else None
+    comparing = ctx.baseline is not None and ctx.whole_note(indicator) is None
+    before = ctx.province_total(indicator, category, units, baseline=True) if comparing else None
     comparable = before is not None and not now.partial and not before.partial
     return now, before.value if comparable and before else None
 
@@ -172,8 +199,37 @@ def coverage_note(coverage: Coverage, ctx: RoundContext) -> str:
     return f"Số liệu của {coverage.text}; chưa có số liệu của: {names}."
 
 
+def comparison_notes(block: UnitTableBlock | FiguresBlock, ctx: RoundContext) -> list[str]:
+    """The lines under a table whose change columns say "Không so sánh được": for each reason, the units it holds
+    for (the whole as "Toàn tỉnh"), so a reader sees why a figure after a reform has no change."""
+    if ctx.baseline is None:
+        return []
+    if isinstance(block, FiguresBlock):
+        if not set(block.show) & set(COMPARING):
+            return []
+        found = [ev for ev in ctx.evaluations.values() if ev.unit == ctx.whole and ev.indicator.code in block.rows]
+    else:
+        columns = [(ind, cat) for col, ind, cat in expand(block.columns, ctx) if set(col.show) & set(COMPARING)]
+        units = ctx.rows_of(ctx.dataset(block.dataset), [(i.code, c) for i, c in columns])
+        found = [ev for u in units for i, c in columns if (ev := ctx.evaluations.get((i.code, u, c))) is not None]
+        if block.total or block.change_row:
+            found += [_whole(ctx, ind, cat) for ind, cat in columns if ctx.whole_note(ind.code)]
+    reasons: dict[str, list[str]] = {}
+    for ev in found:
+        if ev.note is not None:
+            name = "Toàn tỉnh" if ev.unit == ctx.whole else ctx.unit(ev.unit).short_name
+            names = reasons.setdefault(ev.note.vi, [])
+            if name not in names:
+                names.append(name)
+    return [f"{NOT_COMPARABLE} với {ctx.baseline.name} ({', '.join(n)}): {why}." for why, n in reasons.items()]
+
+
+def _whole(ctx: RoundContext, ind: Indicator, category: str) -> Evaluation:
+    return Evaluation(ind, ctx.whole, category, None, None, note=ctx.whole_note(ind.code))
+
+
 def figures_table(block: FiguresBlock, ctx: RoundContext) -> Table | None:
-    unit = block.unit or ctx.whole
+    unit = ctx.whole
     block = block.model_copy(update={"show": visible(block.show, ctx)})
     header = [
         [
@@ -196,12 +252,19 @@ def figures_table(block: FiguresBlock, ctx: RoundContext) -> Table | None:
             main = ctx.main.get((code, unit, cat))
             for fact in facts or ([main] if main else []):
                 label = ind.name + (f" — {category_label(ind, cat)}" if cat else "") + f" ({window_text(fact.window)})"
-                base = ctx.evaluations[(code, unit, cat)].baseline if fact == main else None
+                ev = ctx.evaluations[(code, unit, cat)] if fact == main else None
                 body.append(
                     Row(
                         [
                             Cell(label, align="left"),
-                            *cells_for(block.show, ind, fact.value, base, fact.window if fact == main else None),
+                            *cells_for(
+                                block.show,
+                                ind,
+                                fact.value,
+                                ev.baseline if ev else None,
+                                fact.window if ev else None,
+                                ev.note if ev else None,
+                            ),
                         ]
                     )
                 )

@@ -23,7 +23,7 @@ from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Round
 from dxmonitor.catalogue.rounds import ROUND_CODE, round_days
-from dxmonitor.catalogue.tree import dataset_units
+from dxmonitor.catalogue.tree import dataset_units, predecessors
 from dxmonitor.evaluation.checks import run_checks
 from dxmonitor.evaluation.completeness import expected_units
 from dxmonitor.evaluation.formats import number, short_date
@@ -328,15 +328,31 @@ def units(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
 
 def unit_page(code: str, reader: Reader) -> Computed:
     """A unit's every indicator across every round, and the trend of its rates."""
-    history = History.load(units=[code])
+    catalogue = get_catalogue()
+    before = [c for c in predecessors(catalogue, code) if reader.sees(c)]
+    after = [c for c in catalogue.units[code].successors if reader.sees(c)]
+    history = History.load(units=[code, *before, *after])
     rounds_ = history.rounds
     history_table = tables.unit_history(history, code, rounds_)
     data: Data = {
         "unit": unit_data(history.catalogue.units[code], history.catalogue, children=reader.only),
         "rounds": [{"code": r.code, "name": r.name} for r in rounds_],
         **history_table,
+        # across a change of the tree: the figures of the units it took over from, and of those that took over
+        "before": [t for t in (_lineage(history, c) for c in before) if t["rows"]],
+        "after": [t for t in (_lineage(history, c) for c in after) if t["rows"]],
     }
     return Computed(data, {"trend": unit_trend(history_table, rounds_, _("Các tỷ lệ của đơn vị qua các kỳ"))})
+
+
+def _lineage(history: History, code: str) -> Data:
+    """A predecessor's or successor's figures, in the rounds it has any."""
+    had = [r for r in history.rounds if any(f.unit == code for f in history.facts[r.code].facts)]
+    return {
+        "unit": {"code": code, "name": history.catalogue.units[code].name},
+        "rounds": [{"code": r.code, "name": r.name} for r in had],
+        **tables.unit_history(history, code, had),
+    }
 
 
 @member_required

@@ -120,7 +120,8 @@ def total_figures(ctx: RoundContext, code: str, category: str, units: Sequence[s
     figure, and comparing it with last month's whole or with the province's target would mislead."""
     ind = ctx.indicator(code)
     now = ctx.province_total(code, category, units)
-    before = ctx.province_total(code, category, units, baseline=True) if ctx.baseline else None
+    comparing = ctx.baseline is not None and ctx.whole_note(code) is None  # not another province's total
+    before = ctx.province_total(code, category, units, baseline=True) if comparing else None
     comparable = before is not None and not now.partial and not before.partial
     window = ctx.window_of(code)
     data = figures(ind, now.value, before.value if comparable and before else None, window)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import get_args
 
 from django.utils.translation import gettext as _
 
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.schema import Unit, UnitKind
+from dxmonitor.catalogue.tree import predecessors
 from dxmonitor.evaluation.formats import short_date
 from dxmonitor.web.presenters import Data, day
 
+SINCE_EVER = date(2000, 1, 1)  # the catalogue's valid_from when a unit's beginning is not recorded
 KIND_ORDER: list[str] = list(get_args(UnitKind))  # the order the catalogue schema lists them in
 
 
@@ -52,8 +55,11 @@ def unit_data(unit: Unit, catalogue: Catalogue, children: Callable[[Iterable[str
         "communes": unit.communes,
         "valid_from": day(unit.valid_from),
         "valid_to": day(unit.valid_to),
+        "valid_from_text": short_date(unit.valid_from) if unit.valid_from > SINCE_EVER else "",
         "valid_to_text": short_date(unit.valid_to) if unit.valid_to else "",
         "successors": [_named(s, catalogue) for s in unit.successors],
+        "predecessors": [_named(p, catalogue) for p in predecessors(catalogue, unit.code)],
+        "formerly": list(unit.formerly),
     }
     if children is not None:
         below = [c for c, u in catalogue.units.items() if u.parent == unit.code]
