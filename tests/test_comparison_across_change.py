@@ -300,7 +300,7 @@ def test_checks_name_the_succession_and_the_new_units_that_did_not_report(stored
     assert august.baseline is not None and august.baseline.code == JUNE
     ctx = round_context(august, august.baseline)
     wanted = ("succeeded_unit", "successor_missing", "missing_unit", "dataset_missing")
-    found = [(f.severity.value, f.check, f.dataset, f.unit, f.message_vi) for f in run_checks(ctx) if f.check in wanted]
+    found = [(f.severity.value, f.check, f.dataset, f.unit, f.message) for f in run_checks(ctx) if f.check in wanted]
     ended = "đã kết thúc ngày 30/06/2025, không còn báo cáo; đơn vị kế thừa"
     khcn, tttt = "Sở Khoa học và Công nghệ", "Sở Thông tin và Truyền thông"
     new = "đơn vị mới chưa báo cáo, trong khi đơn vị tiền thân đã báo cáo ở kỳ trước"

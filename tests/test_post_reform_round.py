@@ -316,7 +316,7 @@ def test_a_commune_cannot_report_more_teams_than_its_one_commune(
     plan = check_files([write_rows(tmp_path / "two.csv", [("DN.25195", "cnscd.commune_teams", "2")])], ROUND)
 
     assert [(p.location.row, p.message_vi) for p in plan.errors] == [
-        (2, "cnscd.commune_teams = 2 lớn hơn unit.communes = 1 (Phường Bình Phước) [cnscd: not_above]")
+        (2, "Số Tổ công nghệ số cộng đồng cấp xã = 2 lớn hơn số xã của đơn vị = 1 (Phường Bình Phước)")
     ]
 
 

@@ -13,6 +13,7 @@ import yaml
 if TYPE_CHECKING:
     from dxmonitor.catalogue.models import Round
     from dxmonitor.intake.planning import ImportPlan
+    from dxmonitor.problems import Problem
 
 DEMO_DIR = Path(__file__).parent / "data"
 
@@ -50,3 +51,19 @@ def mark_issued(demo: DemoRound) -> None:
     round_ = Round.objects.get(code=demo.code)
     round_.report_number, round_.report_date = demo.report_number, demo.report_date
     round_.save(update_fields=["report_number", "report_date"])
+
+
+def demo_sections(code: str) -> Path:
+    """The folder of the written sections of demo round `code`: short texts of dxmonitor's own, not the seeds'."""
+    return DEMO_DIR / "editorial" / code
+
+
+def load_demo_sections(demo: DemoRound, by: str = "demo") -> list[Problem]:
+    """Store the demo round's written sections (a version is added only when a text changed); their problems."""
+    from dxmonitor.catalogue.models import Round
+    from dxmonitor.editorial.store import import_folder
+
+    folder = demo_sections(demo.code)
+    if not folder.is_dir():
+        return []
+    return import_folder(Round.objects.get(code=demo.code), folder, by).problems

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "dxmonitor.intake",
     "dxmonitor.analytics",
     "dxmonitor.reports",
+    "dxmonitor.editorial",
     "dxmonitor.web",
     "dxmonitor.api",
     "dxmonitor.publishing",

@@ -6,6 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("dxmonitor.api.urls")),
     path("", include("dxmonitor.publishing.urls")),
+    path("", include("dxmonitor.editorial.urls")),
     path("", include("dxmonitor.accounts.urls")),
     path("", include("dxmonitor.web.urls")),
 ]

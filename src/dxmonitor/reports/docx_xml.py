@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Length
+from docx.shared import Length, RGBColor
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
+LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)  # Word's own link colour
 THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 FONT_ATTRS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
 BORDER_EDGES = ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -127,3 +130,17 @@ def add_page_field(paragraph: Paragraph) -> None:
             char = OxmlElement("w:fldChar")
             char.set(qn("w:fldCharType"), kind)
             run._r.append(char)
+
+
+def add_hyperlink(paragraph: Paragraph, href: str) -> Run:
+    """Append an empty run inside a link to `href` (underlined, blue) and return it to be filled."""
+    rel_id = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel_id)
+    paragraph._p.append(link)
+    element = OxmlElement("w:r")
+    link.append(element)
+    run = Run(element, paragraph)
+    run.font.underline = True
+    run.font.color.rgb = LINK_COLOUR
+    return run

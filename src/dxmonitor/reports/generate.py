@@ -86,16 +86,34 @@ def round_and_baseline(round_code: str, baseline_code: str | None = None) -> tup
 
 
 def build_document(
-    round_code: str, baseline_code: str | None = None, number: str | None = None, issued_on: date | None = None
+    round_code: str,
+    baseline_code: str | None = None,
+    number: str | None = None,
+    issued_on: date | None = None,
+    sections_dir: Path | None = None,
 ) -> Document:
+    """The round's report; its written sections from `sections_dir` when given, else as stored for the round."""
+    from dxmonitor.editorial.report import written_sections
     from dxmonitor.reports.statistics import build_report
 
     round_, baseline = round_and_baseline(round_code, baseline_code)
     issuer = issuer_from_settings()
     number = number or round_.report_number or f"      /BC-{issuer.agency_short}"
     outline = outline_on(round_days(round_.code))  # the outline in force on the round's days, as its tree
+    editorial, problems = written_sections(round_, outline, sections_dir)
+    if problems:
+        raise ReportError(
+            "Các mục viết của báo cáo có lỗi:\n" + "\n".join(f"{p.location}: {p.message_vi}" for p in problems),
+            "The report's written sections have errors:\n"
+            + "\n".join(f"{p.location}: {p.message_en}" for p in problems),
+        )
     return build_report(
-        outline, round_context(round_, baseline), issuer, number, issued_on or round_.report_date or date.today()
+        outline,
+        round_context(round_, baseline),
+        issuer,
+        number,
+        issued_on or round_.report_date or date.today(),
+        editorial,
     )
 
 

@@ -53,14 +53,69 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart drawn as a PNG image, with its caption, printed `width_mm` wide."""
+    """A chart drawn as a PNG image (or a picture the office added), with its caption, printed `width_mm` wide."""
 
     png: bytes
     caption: str = ""
     width_mm: float = 160.0
+    media_type: str = "image/png"  # a picture of an editorial section may be a JPEG or a GIF
 
 
-Block = Heading | Paragraph | Table | Figure
+@dataclass(frozen=True)
+class Span:
+    """A run of text the office wrote: plain, bold, italic, or a link."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class Prose:
+    """A paragraph of an editorial section, with its bold, italic and linked runs."""
+
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class ListItem:
+    spans: tuple[Span, ...]
+    children: tuple[ItemList, ...] = ()  # lists nested under this item
+
+
+@dataclass(frozen=True)
+class ItemList:
+    """A bulleted or numbered list of an editorial section; numbers are printed as written, from `start`."""
+
+    items: tuple[ListItem, ...]
+    ordered: bool = False
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Byline:
+    """The author line of an article ("Nguyễn Văn A, Sở Thông tin và Truyền thông")."""
+
+    text: str
+
+
+Block = Heading | Paragraph | Table | Figure | Prose | ItemList | Byline
+
+
+@dataclass(frozen=True)
+class Editorial:
+    """What the office wrote for a round, placed around the generated statistics."""
+
+    before: list[Block] = field(default_factory=list)  # the sections before the statistics, their headings included
+    statistics_heading: str = "SỐ LIỆU THỐNG KÊ"
+    statistics_intro: list[Block] = field(default_factory=list)
+    section_intros: dict[str, list[Block]] = field(default_factory=dict)  # by the outline section's heading
+    after: list[Block] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

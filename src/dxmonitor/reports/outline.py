@@ -93,6 +93,28 @@ class Section(Strict):
     blocks: list[Block]
 
 
+Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+MarkdownFile = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*\.md$", max_length=80)]
+
+
+class StatisticsIntro(Strict):
+    """An introduction the office may write for one statistics section (the scan's partner, its scope…)."""
+
+    section: str  # the heading of a section of this outline
+    key: Key
+    file: MarkdownFile
+
+
+class WrittenSection(Strict):
+    """A section the office writes in Markdown for each round (`dxmonitor editorial`), in the report's order."""
+
+    key: Key
+    file: MarkdownFile  # its name in a folder of sections (`dxmonitor report --sections DIR`)
+    title: str
+    statistics: bool = False  # the generated statistics go here; the section's text introduces them
+    intros: list[StatisticsIntro] = Field(default_factory=list)
+
+
 class Outline(Strict):
     valid_from: date | None = None  # the first day of the rounds it reports; none: since the first round
     valid_to: date | None = None  # the last day; none: until another outline starts
@@ -101,11 +123,31 @@ class Outline(Strict):
     opening: str  # may use {agency} and {round_name}
     closing: str  # may use {agency}
     sections: list[Section]
+    written: list[WrittenSection] = Field(default_factory=list)  # none: the statistics alone
 
     @model_validator(mode="after")
     def dates_in_order(self) -> Outline:
         if self.valid_from is not None and self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValueError("valid_to is before valid_from")
+        return self
+
+    @model_validator(mode="after")
+    def written_sections_fit(self) -> Outline:
+        if not self.written:
+            return self
+        if sum(w.statistics for w in self.written) != 1:
+            raise ValueError("written: exactly one section has statistics: true (where the figures go)")
+        intros = [i for w in self.written for i in w.intros]
+        if any(w.intros for w in self.written if not w.statistics):
+            raise ValueError("written: only the statistics section has intros")
+        keys = [w.key for w in self.written] + [i.key for i in intros]
+        files = [w.file for w in self.written] + [i.file for i in intros]
+        if len(set(keys)) != len(keys) or len(set(files)) != len(files):
+            raise ValueError("written: each key and each file name is used once")
+        headings = {s.heading for s in self.sections}
+        unknown = [i.section for i in intros if i.section not in headings]
+        if unknown:
+            raise ValueError(f"written: intros name no section of this outline: {', '.join(unknown)}")
         return self
 
     def in_force(self, day: date) -> bool:

@@ -20,7 +20,18 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from dxmonitor.evaluation.formats import long_date
 from dxmonitor.reports import docx_xml
 from dxmonitor.reports.layout import TEXT_WIDTH_MM, column_shares
-from dxmonitor.reports.model import Cell, Document, Figure, Heading, Paragraph, Table
+from dxmonitor.reports.model import (
+    Byline,
+    Cell,
+    Document,
+    Figure,
+    Heading,
+    ItemList,
+    Paragraph,
+    Prose,
+    Span,
+    Table,
+)
 
 FONT = "Times New Roman"
 LANG = "vi-VN"
@@ -59,6 +70,12 @@ def render_docx(doc: Document, path: Path) -> Path:
             _table(out, block, width)
         elif isinstance(block, Figure):
             _figure(out, block, width)
+        elif isinstance(block, Prose):
+            _prose(out, block.spans, space_before=6 if previous_was_table else 0)
+        elif isinstance(block, ItemList):
+            _item_list(out, block)
+        elif isinstance(block, Byline):
+            _line(out, block.text, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT, after=6)
         previous_was_table = isinstance(block, Table | Figure)
     # A report whose last table is landscape closes on that page: the signature follows the figures.
     _closing(out, doc)
@@ -239,6 +256,43 @@ def _paragraph(out: DocxDocument, block: Paragraph, space_before: float) -> None
         run.font.italic, run.font.size = True, Pt(12)
     elif block.style == "lead":
         run.font.italic = True
+
+
+def _runs(paragraph: DocxParagraph, spans: tuple[Span, ...]) -> None:
+    """The office's runs: bold, italic, and links (underlined, pointing at their address)."""
+    for span in spans:
+        run = docx_xml.add_hyperlink(paragraph, span.href) if span.href else paragraph.add_run()
+        for i, piece in enumerate(span.text.split("\n")):
+            if i:
+                run.add_break()
+            run.add_text(piece)
+        run.font.bold, run.font.italic = span.bold or None, span.italic or None
+
+
+def _prose(out: DocxDocument, spans: tuple[Span, ...], space_before: float) -> None:
+    paragraph = out.add_paragraph()
+    _runs(paragraph, spans)
+    fmt = paragraph.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    fmt.space_before = Pt(space_before)
+    fmt.first_line_indent = Cm(1)
+
+
+def _item_list(out: DocxDocument, block: ItemList, depth: int = 0) -> None:
+    """Each item as a paragraph with its marker ("-", "1.") hanging before the text, as the bullets of the
+    statistics hang their dash; nested lists step in by 0.75 cm."""
+    for number, item in enumerate(block.items, start=block.start):
+        paragraph = out.add_paragraph()
+        paragraph.add_run(f"{number}." if block.ordered else "-")
+        paragraph.add_run("\t")
+        _runs(paragraph, item.spans)
+        fmt = paragraph.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        fmt.left_indent = Cm(1.27 + 0.75 * depth + (0.63 if block.ordered else 0.4))
+        fmt.first_line_indent = Cm(-(0.63 if block.ordered else 0.4))
+        fmt.tab_stops.add_tab_stop(fmt.left_indent)
+        for child in item.children:
+            _item_list(out, child, depth + 1)
 
 
 def place_cells(rows: list[list[Cell]]) -> list[tuple[int, int, Cell]]:

@@ -8,10 +8,23 @@ from pathlib import Path
 from typing import Any
 
 from django.template import Context, Engine
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from dxmonitor.evaluation.formats import long_date
 from dxmonitor.reports.layout import column_shares
-from dxmonitor.reports.model import Cell, Document, Figure, Heading, Paragraph, Table
+from dxmonitor.reports.model import (
+    Block,
+    Byline,
+    Cell,
+    Document,
+    Figure,
+    Heading,
+    ItemList,
+    Paragraph,
+    Prose,
+    Span,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 BOLD_ROWS = {"total", "group", "change"}
@@ -44,14 +57,27 @@ def _context(doc: Document) -> dict[str, Any]:
         "recipients": recipients,
         "signer_title": issuer.signer_title.upper(),
         "blocks": [_block(b) for b in doc.blocks],
+        "written": any(isinstance(b, Prose | ItemList | Byline) for b in doc.blocks),
     }
 
 
-def _block(block: Heading | Paragraph | Table | Figure) -> dict[str, Any]:
+def render_fragment(blocks: list[Block]) -> str:
+    """`blocks` alone as a standalone HTML page with the report's look: the editor's preview of one section."""
+    template = _engine().get_template("reports/fragment.html")
+    return template.render(Context({"blocks": [_block(b) for b in blocks]}))
+
+
+def _block(block: Block) -> dict[str, Any]:
+    if isinstance(block, Prose):
+        return {"kind": "html", "html": format_html('<p class="body">{}</p>', _spans(block.spans))}
+    if isinstance(block, ItemList):
+        return {"kind": "html", "html": _item_list(block)}
+    if isinstance(block, Byline):
+        return {"kind": "html", "html": format_html('<p class="byline">{}</p>', block.text)}
     if isinstance(block, Figure):
         return {
             "kind": "figure",
-            "src": "data:image/png;base64," + base64.b64encode(block.png).decode("ascii"),
+            "src": f"data:{block.media_type};base64," + base64.b64encode(block.png).decode("ascii"),
             "caption": block.caption,
             "width": f"{block.width_mm:g}mm",
         }
@@ -80,3 +106,30 @@ def _cell(cell: Cell, header: bool = False) -> dict[str, str]:
         "rowspan": str(cell.rowspan) if cell.rowspan > 1 else "",
         "class": " ".join(c for c in ("center" if header else cell.align, "b" if cell.bold else "") if c),
     }
+
+
+def _spans(spans: tuple[Span, ...]) -> SafeString:
+    """The office's runs as HTML: every text escaped, marks as <strong>, <em> and <a>."""
+    parts = []
+    for span in spans:
+        html = mark_safe("<br>".join(format_html("{}", line) for line in span.text.split("\n")))
+        if span.italic:
+            html = format_html("<em>{}</em>", html)
+        if span.bold:
+            html = format_html("<strong>{}</strong>", html)
+        if span.href:
+            html = format_html('<a href="{}">{}</a>', span.href, html)
+        parts.append(html)
+    return mark_safe("".join(parts))  # each part is built by format_html
+
+
+def _item_list(block: ItemList) -> SafeString:
+    items = format_html_join(
+        "",
+        "<li>{}{}</li>",
+        ((_spans(i.spans), mark_safe("".join(_item_list(c) for c in i.children))) for i in block.items),
+    )
+    if block.ordered:
+        start = format_html(' start="{}"', str(block.start)) if block.start != 1 else ""
+        return format_html('<ol class="written"{}>{}</ol>', start, items)
+    return format_html('<ul class="written">{}</ul>', items)

@@ -9,7 +9,7 @@ from dxmonitor.charts.render import png
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.formats import window_text
 from dxmonitor.reports.findings import finding_text
-from dxmonitor.reports.model import Block, Document, Figure, Heading, Issuer, Paragraph, Table
+from dxmonitor.reports.model import Block, Document, Editorial, Figure, Heading, Issuer, Paragraph, Table
 from dxmonitor.reports.outline import FiguresBlock, Outline, UnitTableBlock, WindowTableBlock
 from dxmonitor.reports.tables import (
     comparison_notes,
@@ -80,16 +80,18 @@ def build_report(
     issuer: Issuer,
     number: str,
     issued_on: date,
-    editorial: list[Block] | None = None,
+    editorial: Editorial | None = None,
 ) -> Document:
-    """The whole document for the round in `ctx`."""
+    """The whole document for the round in `ctx`, with the sections the office wrote for it around the statistics
+    (none: the statistics alone)."""
     name = ctx.current.name
+    written = editorial or Editorial()
     doc = Document(issuer, number, issued_on, outline.title, outline.subtitle.format(round_name=name))
     agency = issuer.agency_name or issuer.agency
     doc.blocks.append(Paragraph(" ".join(outline.opening.format(agency=agency, round_name=name).split())))
-    if editorial:
-        doc.blocks += editorial
-    doc.blocks.append(Heading("SỐ LIỆU THỐNG KÊ", level=1))
+    doc.blocks += written.before
+    doc.blocks.append(Heading(written.statistics_heading, level=1))
+    doc.blocks += written.statistics_intro
     number_ = 0
     for section in outline.sections:
         blocks = section_blocks(section.blocks, ctx)
@@ -99,6 +101,8 @@ def build_report(
         doc.blocks.append(Heading(f"{number_}. {section.heading}", level=2))
         if section.intro:
             doc.blocks.append(Paragraph(section.intro))
+        doc.blocks += written.section_intros.get(section.heading, [])
         doc.blocks += blocks
+    doc.blocks += written.after
     doc.blocks.append(Paragraph(outline.closing.format(agency=agency)))
     return doc

@@ -45,6 +45,7 @@ from dxmonitor.web.intake_pages import (
     told,
     unplaced_text,
 )
+from dxmonitor.web.language import page_language
 from dxmonitor.web.pages import respond
 from dxmonitor.web.presenters import Data, num, round_data
 
@@ -202,8 +203,8 @@ def entry_data(
                 if value is None
                 else {
                     "value": num(value.value),
-                    "value_text": figure(value.value, ind.kind, EXACT),
-                    "as_of": window_text(window),
+                    "value_text": figure(value.value, ind.kind, EXACT, page_language()),
+                    "as_of": window_text(window, page_language()),
                     "source": value.source,
                     "source_text": Source(value.source).label,
                     "by": value.updated_by,

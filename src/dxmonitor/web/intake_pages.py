@@ -43,6 +43,7 @@ from dxmonitor.intake.workflow import ACTION_VI, NEEDS_REASON, STATUS_VI, Action
 from dxmonitor.problems import SEVERITY_VI, Severity
 from dxmonitor.reports.generate import history_of, round_context
 from dxmonitor.web.access import member_required
+from dxmonitor.web.language import page_language
 from dxmonitor.web.pages import as_json, respond, wants_json
 from dxmonitor.web.presenters import Data, finding_data, num, round_data
 from dxmonitor.web.reader import Reader
@@ -96,11 +97,11 @@ def moment(value: datetime | None) -> str:
     if value is None:
         return ""
     local = timezone.localtime(value)
-    return f"{local:%H:%M} {short_date(local.date())}"
+    return f"{local:%H:%M} {short_date(local.date(), page_language())}"
 
 
 def count_text(n: int) -> str:
-    return number(Decimal(n))
+    return number(Decimal(n), language=page_language())
 
 
 def told(refusal: Refusal, where: str) -> SafeString:
@@ -316,11 +317,11 @@ def change_data(change: ValueChange, ind: Indicator) -> Data:
         "source_ref": change.source_ref,
         "category": change.category,
         "category_text": ind.category_label(change.category),
-        "as_of": window_text(Window.from_key(change.window)),
+        "as_of": window_text(Window.from_key(change.window), page_language()),
         "old_value": num(change.old_value),
-        "old_text": figure(change.old_value, ind.kind, EXACT),
+        "old_text": figure(change.old_value, ind.kind, EXACT, page_language()),
         "new_value": num(change.new_value),
-        "new_text": figure(change.new_value, ind.kind, EXACT),
+        "new_text": figure(change.new_value, ind.kind, EXACT, page_language()),
         "note": change.note,
     }
 
@@ -354,9 +355,9 @@ def value_history(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
             {
                 "category": v.category,
                 "category_text": ind.category_label(v.category),
-                "as_of": window_text(Window.from_key(v.window)),
+                "as_of": window_text(Window.from_key(v.window), page_language()),
                 "value": num(v.value),
-                "value_text": figure(v.value, ind.kind, EXACT),
+                "value_text": figure(v.value, ind.kind, EXACT, page_language()),
                 "source_text": Source(v.source).label,
                 "by": v.updated_by,
                 "at_text": moment(v.updated_at),
@@ -380,7 +381,7 @@ def checks(request: HttpRequest, code: str, fmt: str | None = None) -> HttpRespo
     baseline = round_or_404(asked) if asked else round_.effective_baseline()
     ctx = round_context(round_, baseline)
     reader = Reader.of(principal_of(request), ctx.catalogue, round_days(round_.code))
-    found = [f for f in run_checks(ctx, history_of(round_)) if reader.sees(f.unit)]
+    found = [f for f in run_checks(ctx, history_of(round_), page_language()) if reader.sees(f.unit)]
     groups = []
     for severity in Severity:
         mine = [f for f in found if f.severity is severity]

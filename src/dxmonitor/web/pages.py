@@ -38,6 +38,7 @@ from dxmonitor.web.access import member_required
 from dxmonitor.web.figures import by_unit, headline_charts, trend_of, unit_trend
 from dxmonitor.web.history import History
 from dxmonitor.web.kept import KEEP_SECONDS, kept, page_key
+from dxmonitor.web.language import page_language
 from dxmonitor.web.presenters import Data, round_data
 from dxmonitor.web.reader import Reader
 from dxmonitor.web.units import KIND_ORDER, kind_label, unit_data
@@ -172,7 +173,7 @@ def dashboard_page(code: str, reader: Reader) -> Computed | None:
         "tiles": presenters.tiles(ctx, reader),
         "below_target": presenters.below_target(ctx, reader),
         "reporting": completeness_data(completeness(round_, ctx.catalogue), ctx.catalogue, reader.sees),
-        "findings": presenters.findings_summary(run_checks(ctx, history.earlier(round_)), ctx, reader),
+        "findings": presenters.findings_summary(run_checks(ctx, history.earlier(round_), page_language()), ctx, reader),
     }
     headlines = [c for c in presenters.HEADLINES if c in ctx.catalogue.indicators]
     rates = [c for c in headlines if ctx.indicator(c).kind == "percent"]
@@ -239,9 +240,11 @@ def rounds(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
                 "valid": bool(ROUND_CODE.match(r.code)),
                 "state": r.state,
                 "deadline": timezone.localtime(r.deadline).date().isoformat() if r.deadline else None,
-                "deadline_text": short_date(timezone.localtime(r.deadline).date()) if r.deadline else "",
+                "deadline_text": short_date(timezone.localtime(r.deadline).date(), page_language())
+                if r.deadline
+                else "",
                 "values": counts.get(r.code, 0),
-                "values_text": number(Decimal(counts.get(r.code, 0))),
+                "values_text": number(Decimal(counts.get(r.code, 0)), language=page_language()),
                 "report_files": files_of(r.code) if ROUND_CODE.match(r.code) else [],
             }
             for r in reversed(history.rounds)
@@ -384,6 +387,9 @@ def indicators(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
                 "derived": ind.derived is not None,
                 "targets": [presenters.target_text_of(ind, t) for t in ind.targets],
                 "datasets": [d.code for d in catalogue.datasets.values() if ind.code in d.indicators],
+                "dataset_names": [
+                    {"code": d.code, "name": d.name} for d in catalogue.datasets.values() if ind.code in d.indicators
+                ],
             }
             for ind in catalogue.indicators.values()
         ]

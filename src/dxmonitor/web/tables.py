@@ -13,6 +13,7 @@ from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.formats import window_text
 from dxmonitor.intake.names import fold_diacritics, normalise
 from dxmonitor.web.history import History
+from dxmonitor.web.language import page_language
 from dxmonitor.web.presenters import Data, figures, target_data, total_figures
 from dxmonitor.web.reader import Reader
 
@@ -79,7 +80,7 @@ def column_data(ctx: RoundContext, ind: Indicator, category: str, units: Sequenc
         "name": ind.name,
         "kind": ind.kind,
         "target": target_data(ind, window),
-        "as_of": window_text(window) if len(windows) == 1 and window else "",
+        "as_of": window_text(window, page_language()) if len(windows) == 1 and window else "",
     }
 
 
@@ -187,7 +188,9 @@ def unit_history(history: History, unit: str, rounds: Sequence[Round]) -> UnitHi
             ctx = contexts[r.code]
             ev = ctx.evaluations.get((ind.code, unit, cat))
             data = figures(ind, ev.value, ev.baseline, ev.window) if ev else figures(ind, None, None, None)
-            cells.append({"round": r.code, **data, "as_of": window_text(ev.window) if ev and ev.window else ""})
+            cells.append(
+                {"round": r.code, **data, "as_of": window_text(ev.window, page_language()) if ev and ev.window else ""}
+            )
         rows.append(
             {
                 "indicator": ind.code,

@@ -14,7 +14,7 @@ from dxmonitor.accounts.models import Membership
 from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Unit
-from dxmonitor.demo.loading import demo_rounds, mark_issued, open_demo_round
+from dxmonitor.demo.loading import demo_rounds, load_demo_sections, mark_issued, open_demo_round
 from dxmonitor.intake.models import Source
 from dxmonitor.intake.service import Writer, read_files, write
 from dxmonitor.reports.generate import ReportError, generate
@@ -75,6 +75,9 @@ class Command(BaseCommand):
                 if result.summary is None:
                     raise CommandError("\n".join(str(p) for p in plan.errors))
                 mark_issued(demo)
+                problems = load_demo_sections(demo)
+                if problems:
+                    raise CommandError("\n".join(str(p) for p in problems))
                 progress.console.print(
                     f"Kỳ {demo.code}: {result.summary.line()}, {len(plan.warnings)} cảnh báo / warnings"
                 )

@@ -27,6 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--number", default=None, help='số báo cáo, ví dụ "02/BC-STTTT"')
         parser.add_argument("--date", default=None, help="ngày ban hành, YYYY-MM-DD")
         parser.add_argument(
+            "--sections",
+            type=Path,
+            default=None,
+            help="thư mục các mục viết bằng Markdown (01-goc-chia-se.md, …) / a folder of the written sections",
+        )
+        parser.add_argument(
             "--incomplete-reason",
             default="",
             help="lý do lập báo cáo khi kỳ chưa đủ số liệu (được ghi lại) / why to issue an incomplete round's report",
@@ -39,11 +45,22 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"Ngày không hợp lệ / invalid date: {options['date']}") from exc
         formats = [f.strip().lower() for f in options["format"].split(",") if f.strip()]
-        extra = {"baseline_code": options["baseline"], "number": options["number"], "issued_on": issued_on}
+        extra = {
+            "baseline_code": options["baseline"],
+            "number": options["number"],
+            "issued_on": issued_on,
+            "sections_dir": options["sections"],
+        }
         code = options["round"]
         round_ = Round.objects.filter(code=code).first()
         if round_ is None:
             raise CommandError(f"Không có kỳ báo cáo '{code}' / no round '{code}'")
+        if options["sections"] is not None:
+            from dxmonitor.editorial.report import folder_problems
+
+            problems = folder_problems(round_, options["sections"])
+            if problems:
+                raise CommandError("\n".join(str(p) for p in problems))
         # The same checks and record as a report asked for on the web, run here rather than by the worker.
         try:
             job = new_job(round_, formats, operator().name, Job.Via.CLI, options["incomplete_reason"])
