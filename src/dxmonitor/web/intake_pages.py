@@ -61,6 +61,16 @@ def principal_of(request: HttpRequest) -> Principal:
     return principal
 
 
+def principal_on(request: HttpRequest, code: str, catalogue: Catalogue) -> Principal:
+    """The member, a reporter with the units of the tree of the round `code`'s days (`Principal.on`)."""
+    return principal_of(request).on(catalogue, round_days(code))
+
+
+def unplaced_text(principal: Principal) -> str | None:
+    """Why a reporter has no unit on the round's tree ("… ended on 30/06/2025; its successors: …"), or None."""
+    return " / ".join(principal.unplaced) if principal.unplaced else None
+
+
 def round_or_404(code: str) -> rows.Round:
     found = rows.Round.objects.filter(code=code).first()
     if found is None:
@@ -286,8 +296,8 @@ def _act(request: HttpRequest, round_: rows.Round, principal: Principal, catalog
 @member_required
 def submissions(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
     """The round's reporting per dataset and unit; admins and reporters act on submissions from here."""
-    round_ = round_or_404(code)
-    principal, catalogue = principal_of(request), get_catalogue()
+    round_, catalogue = round_or_404(code), get_catalogue()
+    principal = principal_on(request, code, catalogue)
     if request.method == "POST":
         if principal.role is Role.VIEWER:
             return denied(request, _("Thành viên Ban Chỉ đạo chỉ được xem số liệu."))
@@ -319,9 +329,9 @@ def change_data(change: ValueChange, ind: Indicator) -> Data:
 @member_required
 def value_history(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     """Every change of a value (`?round=&unit=&indicator=`, `&category=` to keep one), newest first."""
-    catalogue, principal = get_catalogue(), principal_of(request)
-    query = request.GET
+    catalogue, query = get_catalogue(), request.GET
     round_ = round_or_404(query.get("round", ""))
+    principal = principal_on(request, round_.code, catalogue)
     unit, ind = query.get("unit", ""), catalogue.indicators.get(query.get("indicator", ""))
     if unit not in catalogue.units or ind is None:
         raise Http404(_("Không có đơn vị hoặc chỉ tiêu đó"))
@@ -370,7 +380,7 @@ def checks(request: HttpRequest, code: str, fmt: str | None = None) -> HttpRespo
     asked = request.GET.get("baseline", "")
     baseline = round_or_404(asked) if asked else round_.effective_baseline()
     ctx = round_context(round_, baseline)
-    reader = Reader.of(principal_of(request), ctx.catalogue)
+    reader = Reader.of(principal_of(request), ctx.catalogue, round_days(round_.code))
     found = [f for f in run_checks(ctx, history_of(round_), page_language()) if reader.sees(f.unit)]
     groups = []
     for severity in Severity:
@@ -405,15 +415,16 @@ def checks(request: HttpRequest, code: str, fmt: str | None = None) -> HttpRespo
 @member_required
 def template(request: HttpRequest, code: str, dataset: str) -> HttpResponse:
     """The dataset's XLSX template for the round, with a row for each unit the member enters figures for."""
-    catalogue, principal = get_catalogue(), principal_of(request)
+    catalogue = get_catalogue()
     if not ROUND_CODE.match(code):
         raise Http404(_("Mã kỳ %(code)s phải có dạng YYYY-MM") % {"code": code})
+    principal = principal_on(request, code, catalogue)
     ds = dataset_or_404(catalogue, dataset)
     if principal.role is Role.VIEWER:
         return denied(request, _("Thành viên Ban Chỉ đạo chỉ được xem số liệu."))
     units = [u for u in dataset_units(ds.units, catalogue, round_days(code)) if principal.can_write(u)]
     if not units:
-        return denied(request, _("Bộ số liệu này không có đơn vị của bạn."))
+        return denied(request, unplaced_text(principal) or _("Bộ số liệu này không có đơn vị của bạn."))
     found = rows.Round.objects.filter(code=code).first()
     name = found.name if found else round_name(code)
     with tempfile.TemporaryDirectory() as folder:
