@@ -208,6 +208,13 @@ def test_the_english_rounds_page_and_an_error_page_speak_english(personas: dict[
     assert "Không tìm thấy trang" in vietnamese
 
 
+def test_the_english_round_form_names_its_rounds_in_english(personas: dict[str, User]) -> None:
+    form = visible(speaking(personas["admin"], "en").get("/rounds/2022-06/edit/").content.decode())
+    assert "June 2022" in form and "2022-05 — May 2022" in form and "— tháng" not in form
+    vietnamese = visible(speaking(personas["admin"], "vi").get("/rounds/2022-06/edit/").content.decode())
+    assert "2022-05 — tháng 5/2022" in vietnamese
+
+
 # --- the formats -------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("value", "decimals", "vi", "en"),

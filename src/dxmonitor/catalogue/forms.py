@@ -18,6 +18,7 @@ from dxmonitor.catalogue.models import Dataset, Round
 from dxmonitor.catalogue.round_store import default_datasets, issuer_defaults, previous_round
 from dxmonitor.catalogue.rounds import RoundCodeError, check_round_code, next_code, round_end, round_name
 from dxmonitor.evaluation.formats import short_date
+from dxmonitor.web.language import round_name as speak_round_name
 
 DAY_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 END_OF_DAY = time(23, 59)
@@ -85,6 +86,13 @@ class RoundCodeField(forms.CharField):
         return code
 
 
+class RoundChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """The rounds to compare with, named in the page's language ("2022-06 — June 2022" on an English page)."""
+
+    def label_from_instance(self, obj: Round) -> str:
+        return f"{obj.code} — {speak_round_name(obj.name)}"
+
+
 class RoundForm(forms.ModelForm):  # type: ignore[type-arg]
     """A round's code, name, baseline, deadline, datasets and issuing details; a new round's defaults come from
     the round before it."""
@@ -97,7 +105,7 @@ class RoundForm(forms.ModelForm):  # type: ignore[type-arg]
         help_text=_("để trống: “tháng M/YYYY”"),
         error_messages={"max_length": both("Tên kỳ dài quá 64 ký tự", "The name is longer than 64 characters")},
     )
-    baseline = forms.ModelChoiceField(
+    baseline = RoundChoice(
         label=_("So sánh với kỳ"),
         queryset=Round.objects.order_by("-code"),
         required=False,
