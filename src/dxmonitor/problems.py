@@ -66,3 +66,21 @@ def warning(location: Location, vi: str, en: str) -> Problem:
 
 def has_errors(problems: list[Problem]) -> bool:
     return any(p.is_error for p in problems)
+
+
+class Checked:
+    """Whatever carries `problems` (an import plan, a roster): whether it may go on, its errors and its warnings."""
+
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]

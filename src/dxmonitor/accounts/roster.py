@@ -21,7 +21,7 @@ from dxmonitor.catalogue.schema import Unit
 from dxmonitor.catalogue.tree import in_force, on, units_on
 from dxmonitor.intake.kept import unit_index
 from dxmonitor.intake.names import folded
-from dxmonitor.problems import Location, Problem, error, has_errors, warning
+from dxmonitor.problems import Checked, Location, Problem, error, warning
 
 # A header's folded form (no diacritics, "_" for spaces) → its field; "ten_don_vi" is the template's unit name, shown
 # to the person filling it in and not read (the code beside it says which unit).
@@ -64,22 +64,10 @@ class Taken:
 
 
 @dataclass
-class Roster:
+class Roster(Checked):
     file: str
     people: list[Person] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not has_errors(self.problems)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
 
 def reporting_units(catalogue: Catalogue, day: date) -> list[Unit]:

@@ -19,23 +19,13 @@ from dxmonitor.reports.model import Heading
 from dxmonitor.reports.render_html import render_fragment
 from dxmonitor.web.access import member_required
 from dxmonitor.web.intake_pages import moment
-from dxmonitor.web.pages import forbidden
+from dxmonitor.web.round_pages import admin_or_403, round_or_404
 
 MAX_PICTURE_BYTES = 20_000_000
 
 
 def _admin_or_403(request: HttpRequest) -> HttpResponse | None:
-    principal: Principal = request.principal  # type: ignore[attr-defined]
-    if principal.is_admin:
-        return None
-    return forbidden(request, None, _("Chỉ quản trị viết các mục của báo cáo."))
-
-
-def _round_or_404(code: str) -> Round:
-    round_ = Round.objects.filter(code=code).first()
-    if round_ is None:
-        raise Http404(_("Không có kỳ báo cáo %(code)s") % {"code": code})
-    return round_
+    return admin_or_403(request, _("Chỉ quản trị viết các mục của báo cáo."))
 
 
 def _slot_or_404(round_: Round, key: str) -> Slot:
@@ -51,7 +41,7 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
     refused = _admin_or_403(request)
     if refused:
         return refused
-    round_ = _round_or_404(code)
+    round_ = round_or_404(code)
     latest = current_texts(round_)
     rows = [
         {
@@ -72,7 +62,7 @@ def edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
     if refused:
         return refused
     principal: Principal = request.principal  # type: ignore[attr-defined]
-    round_ = _round_or_404(code)
+    round_ = round_or_404(code)
     slot = _slot_or_404(round_, key)
     versions = history(round_, key)
     if request.method == "POST":
@@ -108,7 +98,7 @@ def preview(request: HttpRequest, code: str, key: str) -> HttpResponse:
     refused = _admin_or_403(request)
     if refused:
         return refused
-    round_ = _round_or_404(code)
+    round_ = round_or_404(code)
     slot = _slot_or_404(round_, key)
     return JsonResponse(_preview(round_, slot, request.POST.get("text", "")))
 
@@ -134,7 +124,7 @@ def upload_picture(request: HttpRequest, code: str) -> HttpResponse:
     if refused:
         return refused
     principal: Principal = request.principal  # type: ignore[attr-defined]
-    round_ = _round_or_404(code)
+    round_ = round_or_404(code)
     upload = request.FILES.get("picture")
     back = request.POST.get("next") or ""
     if upload is None or upload.size is None or upload.size > MAX_PICTURE_BYTES:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from dxmonitor.intake.long_format import Origin
-from dxmonitor.problems import Location, Problem, has_errors
+from dxmonitor.problems import Checked, Location, Problem
 
 ValueKey = tuple[str, str, str, str, str]  # indicator, unit, category, window, measure
 
@@ -47,19 +47,7 @@ class PlannedValue(NamedTuple):
 
 
 @dataclass
-class ImportPlan:
+class ImportPlan(Checked):
     round_code: str
     values: list[PlannedValue] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not has_errors(self.problems)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]

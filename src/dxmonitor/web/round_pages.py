@@ -33,14 +33,15 @@ ACTION_LABELS = {
 }
 
 
-def _admin_or_403(request: HttpRequest) -> HttpResponse | None:
+def admin_or_403(request: HttpRequest, why: str | None = None) -> HttpResponse | None:
+    """None for an admin; otherwise the refusal page saying `why` (by default: who opens and closes rounds)."""
     principal: Principal = request.principal  # type: ignore[attr-defined]
     if principal.is_admin:
         return None
-    return forbidden(request, None, _("Chỉ quản trị mở, sửa, đóng hay mở lại kỳ báo cáo."))
+    return forbidden(request, None, why or _("Chỉ quản trị mở, sửa, đóng hay mở lại kỳ báo cáo."))
 
 
-def _round_or_404(code: str) -> Round:
+def round_or_404(code: str) -> Round:
     round_ = Round.objects.filter(code=code).first()
     if round_ is None:
         raise Http404(_("Không có kỳ báo cáo %(code)s") % {"code": code})
@@ -65,7 +66,7 @@ def events_data(round_: Round) -> list[Data]:
 @member_required
 def new(request: HttpRequest) -> HttpResponse:
     """Open a new round: code, name, baseline, deadline, datasets and issuing details, with a new round's defaults."""
-    refused = _admin_or_403(request)
+    refused = admin_or_403(request)
     if refused:
         return refused
     principal: Principal = request.principal  # type: ignore[attr-defined]
@@ -82,11 +83,11 @@ def new(request: HttpRequest) -> HttpResponse:
 @member_required
 def edit(request: HttpRequest, code: str) -> HttpResponse:
     """Change a round's name, baseline, deadline, datasets and issuing details; its record and its state."""
-    refused = _admin_or_403(request)
+    refused = admin_or_403(request)
     if refused:
         return refused
     principal: Principal = request.principal  # type: ignore[attr-defined]
-    round_ = _round_or_404(code)
+    round_ = round_or_404(code)
     form = RoundForm(request.POST or None, instance=round_)
     if request.method == "POST" and form.is_valid():
         changed = form.changes()
@@ -114,11 +115,11 @@ def _edit_context(round_: Round, form: RoundForm, state_error: str = "") -> dict
 @member_required
 def state(request: HttpRequest, code: str) -> HttpResponse:
     """Close an open round (no more writes but an admin's) or reopen a closed one; the reason is required."""
-    refused = _admin_or_403(request)
+    refused = admin_or_403(request)
     if refused:
         return refused
     principal: Principal = request.principal  # type: ignore[attr-defined]
-    round_ = _round_or_404(code)
+    round_ = round_or_404(code)
     wanted = "closed" if request.POST.get("state") == "closed" else "open"
     reason = request.POST.get("reason", "").strip()
     if wanted == round_.state:
