@@ -7,6 +7,7 @@ DXMONITOR_SIGNING_PASSWORD."""
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,17 +16,15 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
+
+# pyHanko imports cryptography's DSA, deprecated there; we neither sign nor accept DSA, so the warning is noise.
+warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning, module="pyhanko")
 
 P12_VARIABLE = "DXMONITOR_SIGNING_P12"
 PASSWORD_VARIABLE = "DXMONITOR_SIGNING_PASSWORD"
 FIELD = "ChuKySo"
-# The visible signature: a box at the bottom right of the last page, where the signature block ends.
-BOX = (320, 40, 565, 120)
-FONTS = (
-    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-    Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"),
-)
 
 
 class SigningError(Exception):
@@ -88,16 +87,9 @@ def _load(credentials: Credentials) -> tuple[object, x509.Certificate, list[x509
     return key, cert, chain
 
 
-def _stamp_font() -> Path | None:
-    return next((font for font in FONTS if font.is_file()), None)
-
-
-def sign_pdf(source: Path, target: Path, credentials: Credentials, reason: str, location: str) -> bool:
-    """Write `source` signed (PAdES) to `target`; True when the signature is visible (a font with Vietnamese glyphs
-    was found for its box on the last page), False when it is invisible."""
-    from pyhanko import stamp
-    from pyhanko.pdf_utils import text
-    from pyhanko.pdf_utils.font import opentype
+def sign_pdf(source: Path, target: Path, credentials: Credentials, reason: str, location: str) -> None:
+    """Write `source` signed (PAdES baseline B, sha256) to `target`. The signature is invisible: pyHanko's stamp
+    with an embedded TrueType font rendered Vietnamese text with broken spacing in poppler, so no box is drawn."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -112,18 +104,9 @@ def sign_pdf(source: Path, target: Path, credentials: Credentials, reason: str, 
         reason=reason,
         location=location,
     )
-    font = _stamp_font()
-    style = None
-    if font is not None:
-        style = stamp.TextStampStyle(
-            stamp_text="Ký số bởi / signed by: %(signer)s\nThời gian / at: %(ts)s",
-            text_box_style=text.TextBoxStyle(font=opentype.GlyphAccumulatorFactory(str(font)), font_size=8),
-        )
-    spec = fields.SigFieldSpec(FIELD, on_page=-1, box=BOX if font is not None else None)
-    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
+    pdf_signer = signers.PdfSigner(meta, signer=signer, new_field_spec=fields.SigFieldSpec(FIELD))
     with source.open("rb") as inf, target.open("xb") as outf:
         pdf_signer.sign_pdf(IncrementalPdfFileWriter(inf), output=outf)
-    return font is not None
 
 
 @dataclass(frozen=True)
