@@ -13,11 +13,15 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
+from django.utils import timezone
 
-from dxmonitor.catalogue.models import Round
+from dxmonitor.accounts.models import ApiToken
+from dxmonitor.catalogue.models import Round, Unit
 from dxmonitor.demo.loading import demo_rounds
 from dxmonitor.issuing.diff import Change, diff_rows
 from dxmonitor.issuing.hashing import sha256_of
@@ -255,3 +259,40 @@ def test_concurrent_issues_take_different_numbers(issuing: dict[str, str]) -> No
     assert sequences == list(range(1, len(taken_before) + 4))
     assert [v["version"] for v in june] == list(range(1, len(june) + 1))
     assert all(v["state"] == "issued" for v in june + may)
+
+
+# --- the API
+
+
+@pytest.mark.django_db
+def test_an_admin_key_issues_over_the_api_and_a_reporter_key_is_refused(
+    personas: dict[str, Any], settings: Any, tmp_path: Path
+) -> None:
+    settings.REPORTS_DIR = tmp_path
+    admin_key = ApiToken.issue("office", user=personas["admin"])[1]
+    reporter_key = ApiToken.issue("portal", Unit.objects.get(code="BP.DONG_PHU"))[1]
+
+    def post(key: str, body: object) -> Any:
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+        return client.post("/api/rounds/2022-06/issue", json.dumps(body), content_type="application/json")
+
+    refused = post(reporter_key, {"formats": ["html"]})
+    assert refused.status_code == 403
+    done = post(admin_key, {"formats": ["html"], "reason": "qua API / over the API"})
+    assert done.status_code == 201, done.content
+    body = done.json()
+    html = tmp_path / "issued" / "2022-06" / "v1" / "bao-cao-2022-06.html"
+    assert body == {
+        "round": "2022-06",
+        "version": 1,
+        "number": "01/BC-STTTT",
+        "date": timezone.localdate().isoformat(),
+        "signer": "GIÁM ĐỐC",
+        "issued_by": "token:office",
+        "reason": "qua API / over the API",
+        "replaces": None,
+        "files": [{"name": html.name, "format": "html", "sha256": sha256_of(html), "bytes": html.stat().st_size}],
+    }
+    assert "01/BC-STTTT" in html.read_text(encoding="utf-8")
+    listed = Client(HTTP_AUTHORIZATION=f"Bearer {reporter_key}").get("/api/rounds/2022-06/issued").json()
+    assert listed == [body]
