@@ -140,9 +140,8 @@ def _make_files(
         for path in made:
             target = report_path(folder, code, path.suffix.lstrip("."))
             if path.suffix == ".pdf" and credentials is not None:
-                signing.sign_pdf(
-                    path, target, credentials, f"Ban hành {record.number}", settings.REPORT_ISSUER["place"]
-                )
+                place = str(settings.REPORT_ISSUER["place"])
+                signing.sign_pdf(path, target, credentials, f"Ban hành {record.number}", place)
             else:
                 shutil.copyfile(path, target)
     files = []

@@ -94,7 +94,9 @@ def sign_pdf(source: Path, target: Path, credentials: Credentials, reason: str, 
     from pyhanko.sign import fields, signers
 
     _load(credentials)  # a wrong password is said in our words before pyHanko tries
-    signer = signers.SimpleSigner.load_pkcs12(pfx_file=str(credentials.p12), passphrase=credentials.password or None)
+    signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]  # pyHanko leaves it untyped
+        pfx_file=str(credentials.p12), passphrase=credentials.password or None
+    )
     if signer is None:
         raise SigningError(f"Không ký được bằng {credentials.p12}", f"cannot sign with {credentials.p12}")
     meta = signers.PdfSignatureMetadata(
