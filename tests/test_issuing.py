@@ -7,6 +7,7 @@ made for the whole module, the other issues make HTML only (LibreOffice takes 30
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from dxmonitor.issuing.diff import Change, diff_rows
 from dxmonitor.issuing.hashing import sha256_of
 from dxmonitor.issuing.models import Immutable, IssuedReport
 from dxmonitor.issuing.numbering import format_number, next_sequence, series_from_number
-from dxmonitor.issuing.service import _reserve
+from dxmonitor.issuing.service import _reserve, issue
 from dxmonitor.issuing.signing import check_signature, make_demo_certificate
 from test_concurrency import dxmonitor, scratch  # noqa: F401  (the scratch database fixture)
 
@@ -296,3 +297,28 @@ def test_an_admin_key_issues_over_the_api_and_a_reporter_key_is_refused(
     assert "01/BC-STTTT" in html.read_text(encoding="utf-8")
     listed = Client(HTTP_AUTHORIZATION=f"Bearer {reporter_key}").get("/api/rounds/2022-06/issued").json()
     assert listed == [body]
+
+
+# --- the page
+
+
+@pytest.mark.django_db
+def test_the_issued_page_lists_each_version_and_serves_its_files_unchanged(
+    personas: dict[str, Any], settings: Any, tmp_path: Path
+) -> None:
+    settings.REPORTS_DIR = tmp_path
+    june = Round.objects.get(code="2022-06")
+    first = issue(june, "alice", "bản đầu / first", ("html",), date(2022, 7, 20))
+    client = Client()
+    client.force_login(personas["viewer"])
+    page = client.get("/rounds/2022-06/issued")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"{first.number}" in text and "bản đầu / first" in text and first.files[0]["sha256"] in text
+    assert 'data-testid="unchanged"' in text  # nothing written since
+    served = client.get(f"/rounds/2022-06/issued/v{first.version}/bao-cao-2022-06.html")
+    assert served.status_code == 200
+    assert hashlib.sha256(b"".join(served.streaming_content)).hexdigest() == first.files[0]["sha256"]
+    assert client.get(f"/rounds/2022-06/issued/v{first.version}/..%2Fsecret.html").status_code == 404
+    assert client.get("/rounds/2022-06/issued/v9/bao-cao-2022-06.html").status_code == 404
+    assert Client().get("/rounds/2022-06/issued").status_code in (302, 403)  # members only
