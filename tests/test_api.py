@@ -267,6 +267,18 @@ MAY_DATASETS = [
 ]
 
 
+BINH_PHUOC_ISSUER = {
+    "parent_agency": "UBND TỈNH BÌNH PHƯỚC",
+    "agency": "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
+    "agency_name": "Sở Thông tin và Truyền thông",
+    "place": "Bình Phước",
+    "signer_title": "GIÁM ĐỐC",
+    "signer_name": "",
+    "series": "BC-STTTT",
+    "recipients": ["Ban Chỉ đạo về CĐS tỉnh", "Các sở, ban, ngành", "UBND các huyện, thị xã, thành phố", "Lưu: VT"],
+}
+
+
 def test_rounds_list_their_baseline_and_report(dong_phu_key: str) -> None:
     body = KeyClient(dong_phu_key).get("/api/rounds").json()
     assert body == {
@@ -283,6 +295,7 @@ def test_rounds_list_their_baseline_and_report(dong_phu_key: str) -> None:
                 "state": "open",
                 "deadline": None,
                 "datasets": MAY_DATASETS,
+                "issuer": BINH_PHUOC_ISSUER,
             },
             {
                 "code": "2022-06",
@@ -293,6 +306,7 @@ def test_rounds_list_their_baseline_and_report(dong_phu_key: str) -> None:
                 "state": "open",
                 "deadline": None,
                 "datasets": JUNE_DATASETS,
+                "issuer": BINH_PHUOC_ISSUER,
             },
         ],
     }

@@ -67,12 +67,12 @@ def test_the_admin_invites_a_reporter_who_sets_a_password_from_the_mail_and_sign
     admin.get_by_label("Thư điện tử").fill("hoa@budop.gov.vn")
     admin.get_by_label("Họ và tên").fill("Trần Thị Hoa")
     admin.get_by_label("Vai trò").select_option("reporter")
-    admin.get_by_label("Đơn vị").select_option("BP.BU_DOP")
+    admin.get_by_label("Đơn vị").select_option("DN.25318")  # Xã Tân Tiến: today's tree (Bù Đốp ended on 30/6/2025)
     shoot(admin, "2-invite")
     admin.get_by_role("button", name="Gửi lời mời").click()
     expect(admin.locator(".messages")).to_have_text("Đã gửi lời mời tới hoa@budop.gov.vn.")
     expect(admin.get_by_test_id("person")).to_contain_text("Chờ đặt mật khẩu")
-    expect(admin.get_by_test_id("account-events")).to_contain_text("Mời hoa@budop.gov.vn: Cán bộ đơn vị, Huyện Bù Đốp")
+    expect(admin.get_by_test_id("account-events")).to_contain_text("Mời hoa@budop.gov.vn: Cán bộ đơn vị, Xã Tân Tiến")
     shoot(admin, "3-invited")
 
     [mail] = mailoutbox

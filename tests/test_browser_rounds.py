@@ -6,6 +6,7 @@ opened round, at 1366 px and 390 px wide, are kept in test-artifacts/ as the das
 from __future__ import annotations
 
 import struct
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -58,11 +59,22 @@ def test_the_admin_opens_round_2022_07_from_the_rounds_page_with_a_typed_deadlin
         expect(page.get_by_label("So sánh với kỳ")).to_have_value("2022-06")
         deadline = page.get_by_label("Hạn nộp (dd/mm/yyyy)")
         deadline.click()
-        expect(page.locator(".flatpickr-calendar.open")).to_be_visible()  # the Vietnamese calendar, served locally
-        weekdays = page.locator(".flatpickr-calendar.open .flatpickr-weekday")
-        expect(weekdays.first).to_have_text("T2")  # Vietnamese weekdays, Monday first
+        calendar = page.locator(".day-picker-calendar").first
+        expect(calendar).to_be_visible()  # the product's own month grid, served locally
+        expect(calendar.locator(".day-picker-weekday").first).to_have_text("T2")  # Vietnamese weekdays, Monday first
         deadline.fill("15/08/2022")
+        expect(calendar.locator(".day-picker-month")).to_have_text("Tháng 8/2022")  # the grid follows what is typed
         deadline.press("Enter")
+        expect(calendar).to_be_hidden()  # Enter closes the grid and does not send the form
+        report_date = page.get_by_label("Ngày ban hành báo cáo (dd/mm/yyyy)")
+        report_date.fill("20/08/2022")
+        report_date.press("ArrowDown")  # the keyboard opens the grid on the day typed and moves in it
+        report_calendar = page.locator(".day-picker-calendar").nth(1)
+        expect(report_calendar.locator(".day-picker-day:focus")).to_have_text("20")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        expect(report_calendar).to_be_hidden()
+        expect(report_date).to_have_value("21/08/2022")
         page.get_by_label("Số báo cáo").fill("03/BC-STTTT")
         shoot(page, f"round-new-{w}")
         page.get_by_test_id("save").click()
@@ -86,8 +98,10 @@ def test_the_admin_opens_round_2022_07_from_the_rounds_page_with_a_typed_deadlin
         context.close()
     july = Round.objects.get(code="2022-07")
     local = timezone.localtime(july.deadline)
-    assert (local.date().isoformat(), july.report_number, july.baseline.code if july.baseline else None) == (
-        "2022-08-15",
-        "03/BC-STTTT",
-        "2022-06",
+    saved = (
+        local.date().isoformat(),
+        july.report_number,
+        july.report_date,
+        july.baseline.code if july.baseline else None,
     )
+    assert saved == ("2022-08-15", "03/BC-STTTT", date(2022, 8, 21), "2022-06")

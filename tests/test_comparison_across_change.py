@@ -300,7 +300,7 @@ def test_checks_name_the_succession_and_the_new_units_that_did_not_report(stored
     assert august.baseline is not None and august.baseline.code == JUNE
     ctx = round_context(august, august.baseline)
     wanted = ("succeeded_unit", "successor_missing", "missing_unit", "dataset_missing")
-    found = [(f.severity.value, f.check, f.dataset, f.unit, f.message_vi) for f in run_checks(ctx) if f.check in wanted]
+    found = [(f.severity.value, f.check, f.dataset, f.unit, f.message) for f in run_checks(ctx) if f.check in wanted]
     ended = "đã kết thúc ngày 30/06/2025, không còn báo cáo; đơn vị kế thừa"
     khcn, tttt = "Sở Khoa học và Công nghệ", "Sở Thông tin và Truyền thông"
     new = "đơn vị mới chưa báo cáo, trong khi đơn vị tiền thân đã báo cáo ở kỳ trước"
@@ -325,3 +325,15 @@ def test_checks_name_the_succession_and_the_new_units_that_did_not_report(stored
             ("warning", "successor_missing", "security_scan", "DN.25210", f"{new} ({xoai})"),
         ]
     )
+
+
+def test_the_dataset_page_says_not_comparable_and_why(stored_rounds: None, personas: dict[str, User]) -> None:
+    client = signed_in(personas["viewer"])
+    body = client.get("/datasets/security_scan.json", {"round": AUGUST}).json()
+    cells = {r["unit"]: c for r in body["rows"] for c in r["cells"] if c["indicator"] == "security.computers"}
+
+    assert (cells["DN.25195"]["change_text"], cells["DN.25195"]["note"]) == ("Không so sánh được", DONG_XOAI_SPLIT.vi)
+    assert "note" not in cells["BP.CTY_CS.DONG_PHU"]  # on both trees: it compares as before
+    client.cookies["django_language"] = "en"
+    html = client.get("/datasets/security_scan", {"round": AUGUST}).content.decode()
+    assert f'title="{DONG_XOAI_SPLIT.en}"' in html and "Not comparable" in html

@@ -1,5 +1,6 @@
 """The English interface: its catalogue is complete and compiled, the language switch works both ways, and figures
-keep their Vietnamese formatting whichever language the interface speaks (figures are data, not interface).
+take the number style of the language the interface speaks (1.767 · 92,36% in Vietnamese, 1,767 · 92.36% in
+English; tests/test_pages_speak.py says the rest).
 
 The msgids are the Vietnamese interface; src/dxmonitor/locale/en/LC_MESSAGES/django.po holds the English. After
 `makemessages -l en`, translate every new msgstr, then `compilemessages -l en` (or `msgfmt --check -o django.mo
@@ -153,14 +154,14 @@ def test_the_interface_switches_to_english_and_back(viewer: Client) -> None:
     assert 'value="en" class="link">English</button>' in html
 
 
-def test_figures_stay_vietnamese_formatted_in_english(viewer: Client) -> None:
-    for language, met in (("en", "Met"), ("vi", "Đạt")):
+def test_figures_take_the_number_style_of_the_interface_s_language(viewer: Client) -> None:
+    for language, met, rate_text, users_text in (("en", "Met", "97.87%", "9,630"), ("vi", "Đạt", "97,87%", "9.630")):
         html = switch(viewer, language)
         rate = tile(html, "dvc.online_service_rate")
-        assert '<div class="value">97,87%</div>' in rate, language  # decimal comma in both languages
+        assert f'<div class="value">{rate_text}</div>' in rate, language
         assert f'<span class="verdict pass">{met}</span>' in rate, language  # the verdict is interface: translated
-        assert '<div class="value">9.630</div>' in tile(html, "app.users"), language  # dot between thousands
-        assert "97.87" not in html and "9,630" not in html, language
+        assert f'<div class="value">{users_text}</div>' in tile(html, "app.users"), language
+    assert "97.87%" not in html and "9,630" not in html  # Vietnamese again: no English style left
 
 
 def test_an_english_browser_still_gets_vietnamese_until_the_switch_is_used(viewer: Client) -> None:

@@ -436,7 +436,7 @@ def test_a_warning_is_shown_at_its_input_and_the_figure_is_still_saved(bob: Clie
     assert response.status_code == 200
     problems = response.context["data"]["inputs"][0]["problems"]
     assert [(p["severity"], p["message"]) for p in problems] == [
-        ("warning", "số lũy kế app.users giảm từ 229 (kỳ trước) xuống 200 [app_users: cumulative]")
+        ("warning", "số lũy kế Số người sử dụng ứng dụng Bình Phước Today giảm từ 229 (kỳ trước) xuống 200")
     ]
     assert said(response) == ["Đã lưu 1 số liệu."]
     assert stored()[0] == ("app.users", "", "2022-07-19", Decimal(200), "form", "bob")
@@ -710,11 +710,15 @@ def test_the_checks_page_lists_the_hon_quan_slip_of_june_among_the_errors(dung: 
         "severity": "error",
         "severity_text": "Lỗi",
         "check": "printed_differs",
+        "check_text": "Số đã in khác số tính lại",
         "dataset": "dvc_rates",
         "unit": "BP.HON_QUAN",
         "unit_name": "Hớn Quản",
         "indicator": "dvc.online_dossier_rate",
+        "indicator_name": "Tỷ lệ hồ sơ xử lý trực tuyến",
         "category": "",
+        "category_text": "",
+        "subject": "Hớn Quản · Tỷ lệ hồ sơ xử lý trực tuyến",
         "figures": "in: Tăng 12,6%; tính lại: Tăng 18,6%",
         "message": "báo cáo đã in «Tăng 12,6%» (đến ngày 16/7/2022), số tính lại từ số liệu gốc là «Tăng 18,6%»",
         "unit_full_name": "Huyện Hớn Quản",

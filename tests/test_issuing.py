@@ -95,8 +95,8 @@ def _reserve_on(code: str, day: date) -> IssuedReport:
 @pytest.mark.django_db
 def test_numbers_run_per_series_and_year_and_versions_per_round() -> None:
     june, may = Round.objects.get(code="2022-06"), Round.objects.get(code="2022-05")
-    may.report_number = "07/BC-SKHCN"  # another agency's series
-    may.save(update_fields=["report_number"])
+    may.issuer_series = "BC-SKHCN"  # another agency's series
+    may.save(update_fields=["issuer_series"])
     issued = [
         _reserve_on("2022-06", date(2022, 7, 20)),
         _reserve_on("2022-06", date(2022, 12, 30)),
@@ -255,7 +255,7 @@ def test_concurrent_issues_take_different_numbers(issuing: dict[str, str]) -> No
         out, err = process.communicate(timeout=600)
         assert process.returncode == 0, out + err
     june, may = register(issuing, "2022-06"), register(issuing, "2022-05")
-    # One series (BC-STTTT: neither round has a number of its own here), one year: Số 01, 02, … with no gap or twin.
+    # One series (BC-STTTT: Bình Phước's Sở TT&TT issues both 2022 rounds), one year: Số 01, 02, … with no gap or twin.
     sequences = sorted(int(str(v["sequence"])) for v in june + may)
     assert sequences == list(range(1, len(taken_before) + 4))
     assert [v["version"] for v in june] == list(range(1, len(june) + 1))

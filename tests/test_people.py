@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
 from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.test import Client
+from django.utils import timezone
 
 from dxmonitor.accounts.models import AccountEvent, Membership
 from dxmonitor.catalogue.models import Unit
@@ -21,13 +21,14 @@ from personas import PASSWORD, signed_in
 
 pytestmark = pytest.mark.django_db
 
-NEW_PASSWORD = "Bù-Đốp-tháng-7-2022"
-INVITE_BU_DOP = {
-    "email": "hoa@budop.gov.vn",
+NEW_PASSWORD = "Tân-Tiến-tháng-8-2025"
+# Xã Tân Tiến (DN.25318), a commune of Đồng Nai since 1/7/2025: today's tree, on which people are invited
+INVITE_TAN_TIEN = {
+    "email": "hoa@tantien.gov.vn",
     "full_name": "Trần Thị Hoa",
     "username": "",
     "role": "reporter",
-    "unit": "BP.BU_DOP",
+    "unit": "DN.25318",
 }
 
 
@@ -73,13 +74,13 @@ def events() -> list[tuple[str, str, str, dict[str, object]]]:
 def test_an_invited_reporter_sets_a_password_from_the_mail_and_signs_in_with_the_role_and_unit(
     alice: Client, mailoutbox: list[EmailMessage]
 ) -> None:
-    response = alice.post("/accounts/invite/", INVITE_BU_DOP, follow=True)
+    response = alice.post("/accounts/invite/", INVITE_TAN_TIEN, follow=True)
 
     hoa = User.objects.get(username="hoa")  # the part of the address before @
     assert response.redirect_chain == [(f"/accounts/{hoa.pk}/", 302)]
-    assert said(response) == ["Đã gửi lời mời tới hoa@budop.gov.vn."]
+    assert said(response) == ["Đã gửi lời mời tới hoa@tantien.gov.vn."]
     assert (hoa.email, hoa.get_full_name(), hoa.is_active, hoa.has_usable_password(), hoa.is_staff) == (
-        "hoa@budop.gov.vn",
+        "hoa@tantien.gov.vn",
         "Trần Thị Hoa",
         True,
         False,  # no password until the person sets one
@@ -87,11 +88,11 @@ def test_an_invited_reporter_sets_a_password_from_the_mail_and_signs_in_with_the
     )
     [mail] = mailoutbox
     assert (mail.to, mail.subject, mail.from_email) == (
-        ["hoa@budop.gov.vn"],
-        "[dxmonitor] Mời tham gia dxmonitor — Huyện Bù Đốp",
+        ["hoa@tantien.gov.vn"],
+        "[dxmonitor] Mời tham gia dxmonitor — Xã Tân Tiến",
         "dxmonitor@localhost",
     )
-    assert "alice mời anh/chị dùng dxmonitor" in mail.body and "vai trò Cán bộ đơn vị của Huyện Bù Đốp" in mail.body
+    assert "alice mời anh/chị dùng dxmonitor" in mail.body and "vai trò Cán bộ đơn vị của Xã Tân Tiến" in mail.body
     assert "Tên đăng nhập: hoa" in mail.body and "hết hạn sau 3 ngày" in mail.body
     link = link_in(mail)
     assert Client().post("/login/", {"username": "hoa", "password": NEW_PASSWORD}).status_code == 200  # not yet
@@ -100,9 +101,9 @@ def test_an_invited_reporter_sets_a_password_from_the_mail_and_signs_in_with_the
     hoa_client = sign_in("hoa")
     home = hoa_client.get("/")
     assert home.context["principal"].role == "reporter"
-    assert home.context["principal"].units >= {"BP.BU_DOP"} and "BP.DONG_PHU" not in home.context["principal"].units
-    assert hoa_client.get("/units/BP.BU_DOP").status_code == 200
-    assert hoa_client.get("/units/BP.DONG_PHU").status_code == 403
+    assert home.context["principal"].units >= {"DN.25318"} and "DN.25267" not in home.context["principal"].units
+    assert hoa_client.get("/units/DN.25318").status_code == 200
+    assert hoa_client.get("/units/DN.25267").status_code == 403
     again = Client().get(link, follow=True)  # the link works once
     assert again.context["validlink"] is False
     assert "Liên kết này không còn dùng được" in again.content.decode()
@@ -113,15 +114,14 @@ def test_the_invitation_form_says_what_is_wrong_and_creates_nothing(
 ) -> None:
     personas["dong_phu"].email = "bob@dongphu.gov.vn"
     personas["dong_phu"].save()
-    Unit.objects.filter(code="BP.LOC_NINH").update(valid_to=date(2025, 6, 30))  # ended with the 2025 reform
 
     cases = [
-        {**INVITE_BU_DOP, "email": "Bob@dongphu.gov.vn"},
-        {**INVITE_BU_DOP, "email": "khong-phai-thu"},
-        {**INVITE_BU_DOP, "username": "bob"},
-        {**INVITE_BU_DOP, "unit": ""},
-        {**INVITE_BU_DOP, "unit": "BP.LOC_NINH"},
-        {**INVITE_BU_DOP, "role": "root"},
+        {**INVITE_TAN_TIEN, "email": "Bob@dongphu.gov.vn"},
+        {**INVITE_TAN_TIEN, "email": "khong-phai-thu"},
+        {**INVITE_TAN_TIEN, "username": "bob"},
+        {**INVITE_TAN_TIEN, "unit": ""},
+        {**INVITE_TAN_TIEN, "unit": "BP.LOC_NINH"},  # ended with the 2025 reform
+        {**INVITE_TAN_TIEN, "role": "root"},
     ]
     errors = []
     for data in cases:
@@ -140,22 +140,26 @@ def test_the_invitation_form_says_what_is_wrong_and_creates_nothing(
 
 
 def test_the_unit_chooser_lists_the_units_in_force_today_without_groups(alice: Client) -> None:
-    Unit.objects.filter(code="BP.LOC_NINH").update(valid_to=date(2025, 6, 30))
     form = alice.get("/accounts/invite/").context["form"]
     codes = [u.code for u in form.fields["unit"].queryset]
-    assert "BP.DONG_PHU" in codes and "BP.LOC_NINH" not in codes
+    assert "DN.25318" in codes and "BP.LOC_NINH" not in codes  # Lộc Ninh ended on 30/6/2025
     assert not [c for c in codes if Unit.objects.get(code=c).kind == "group"]
+    today = timezone.localdate()
     assert sorted(codes) == sorted(
-        Unit.objects.exclude(kind="group").exclude(code="BP.LOC_NINH").values_list("code", flat=True)
+        Unit.objects.exclude(kind="group")
+        .filter(valid_from__lte=today)
+        .exclude(valid_to__lt=today)
+        .values_list("code", flat=True)
     )
+    assert {Unit.objects.get(code=c).kind for c in codes} == {"province", "department", "commune", "company"}
     page = alice.get("/accounts/invite/").content.decode()
-    assert '<option value="BP.DONG_PHU">Huyện Đồng Phú (BP.DONG_PHU)</option>' in page
+    assert '<option value="DN.25318">Xã Tân Tiến (DN.25318)</option>' in page
 
 
 def test_a_mail_that_cannot_be_sent_leaves_no_account(alice: Client, settings: object) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
     settings.EMAIL_PORT = 1  # type: ignore[attr-defined]  # nothing listens there
-    response = alice.post("/accounts/invite/", INVITE_BU_DOP)
+    response = alice.post("/accounts/invite/", INVITE_TAN_TIEN)
     assert response.status_code == 200
     [error] = response.context["form"].non_field_errors()
     assert error.startswith("Không gửi được thư: ") and error.endswith(" / the e-mail could not be sent")
@@ -170,7 +174,7 @@ def test_the_list_shows_each_account_s_role_unit_e_mail_state_and_last_login(
 ) -> None:
     sign_in("bob", PASSWORD)
     User.objects.filter(username="chi").update(is_active=False, email="chi@locninh.gov.vn")
-    alice.post("/accounts/invite/", INVITE_BU_DOP)
+    alice.post("/accounts/invite/", INVITE_TAN_TIEN)
 
     rows = alice.get("/accounts/").context["people"]
     shown = [
@@ -180,9 +184,9 @@ def test_the_list_shows_each_account_s_role_unit_e_mail_state_and_last_login(
     assert shown == [  # by unit code, those without a unit first
         ("alice", "Quản trị", "", "", "Đang hoạt động", True),
         ("dung", "Thành viên Ban Chỉ đạo", "", "", "Đang hoạt động", False),
-        ("hoa", "Cán bộ đơn vị", "Huyện Bù Đốp", "hoa@budop.gov.vn", "Chờ đặt mật khẩu", False),
         ("bob", "Cán bộ đơn vị", "Huyện Đồng Phú", "", "Đang hoạt động", True),
         ("chi", "Cán bộ đơn vị", "Huyện Lộc Ninh", "chi@locninh.gov.vn", "Đã khóa", False),
+        ("hoa", "Cán bộ đơn vị", "Xã Tân Tiến", "hoa@tantien.gov.vn", "Chờ đặt mật khẩu", False),
     ]
     bob_row = next(r for r in rows if r["username"] == "bob")
     assert re.fullmatch(r"\d\d:\d\d \d\d?/\d\d?/\d{4}", bob_row["last_login"])
@@ -216,50 +220,50 @@ def test_an_admin_cannot_deactivate_or_demote_themselves(alice: Client, personas
 def test_every_change_is_recorded_with_who_when_and_what_and_shown(
     alice: Client, personas: dict[str, User], mailoutbox: list[EmailMessage]
 ) -> None:
-    alice.post("/accounts/invite/", INVITE_BU_DOP)
+    alice.post("/accounts/invite/", INVITE_TAN_TIEN)
     hoa = User.objects.get(username="hoa")
     page = f"/accounts/{hoa.pk}/"
     alice.post(page, {"action": "send_link"})  # the invitation again
     set_password(link_in(mailoutbox[-1]))
-    alice.post(page, {"action": "change", "role": "reporter", "unit": "BP.DONG_PHU"})
-    alice.post(page, {"action": "change", "role": "reporter", "unit": "BP.DONG_PHU"})  # no change, no record
+    alice.post(page, {"action": "change", "role": "reporter", "unit": "DN.25267"})
+    alice.post(page, {"action": "change", "role": "reporter", "unit": "DN.25267"})  # no change, no record
     alice.post(page, {"action": "deactivate"})
     alice.post(page, {"action": "reactivate"})
     alice.post(page, {"action": "send_link"})  # now a reset
-    Client().post("/password/forgotten/", {"email": "hoa@budop.gov.vn"})
+    Client().post("/password/forgotten/", {"email": "hoa@tantien.gov.vn"})
 
-    hoa_then = {"role": "reporter", "unit": "BP.BU_DOP", "email": "hoa@budop.gov.vn", "active": True}
-    hoa_now = {**hoa_then, "unit": "BP.DONG_PHU"}
+    hoa_then = {"role": "reporter", "unit": "DN.25318", "email": "hoa@tantien.gov.vn", "active": True}
+    hoa_now = {**hoa_then, "unit": "DN.25267"}
     assert events() == [
         ("alice", "hoa", "invited", hoa_then),
-        ("alice", "hoa", "password_link_sent", {"email": "hoa@budop.gov.vn"}),
+        ("alice", "hoa", "password_link_sent", {"email": "hoa@tantien.gov.vn"}),
         ("hoa", "hoa", "password_set", {}),
         ("alice", "hoa", "role_changed", {"before": hoa_then, "after": hoa_now}),
         ("alice", "hoa", "deactivated", {**hoa_now, "active": False}),
         ("alice", "hoa", "reactivated", hoa_now),
-        ("alice", "hoa", "password_link_sent", {"email": "hoa@budop.gov.vn"}),
-        ("", "hoa", "password_link_sent", {"email": "hoa@budop.gov.vn", "via": "login"}),
+        ("alice", "hoa", "password_link_sent", {"email": "hoa@tantien.gov.vn"}),
+        ("", "hoa", "password_link_sent", {"email": "hoa@tantien.gov.vn", "via": "login"}),
     ]
     assert [m.subject for m in mailoutbox] == [
-        "[dxmonitor] Mời tham gia dxmonitor — Huyện Bù Đốp",
-        "[dxmonitor] Mời tham gia dxmonitor — Huyện Bù Đốp",  # the password was not yet set: an invitation again
+        "[dxmonitor] Mời tham gia dxmonitor — Xã Tân Tiến",
+        "[dxmonitor] Mời tham gia dxmonitor — Xã Tân Tiến",  # the password was not yet set: an invitation again
         "[dxmonitor] Đặt lại mật khẩu",
         "[dxmonitor] Đặt lại mật khẩu",
     ]
     shown = [(e["actor"], e["text"]) for e in alice.get(page).context["events"]]
     assert shown == [  # latest first
-        ("(trang đăng nhập)", "Gửi liên kết đặt lại mật khẩu tới hoa@budop.gov.vn (Quên mật khẩu)"),
-        ("alice", "Gửi liên kết đặt mật khẩu tới hoa@budop.gov.vn"),
+        ("(trang đăng nhập)", "Gửi liên kết đặt lại mật khẩu tới hoa@tantien.gov.vn (Quên mật khẩu)"),
+        ("alice", "Gửi liên kết đặt mật khẩu tới hoa@tantien.gov.vn"),
         ("alice", "Mở lại tài khoản"),
         ("alice", "Khóa tài khoản"),
-        ("alice", "Đổi vai trò: Cán bộ đơn vị, Huyện Bù Đốp → Cán bộ đơn vị, Huyện Đồng Phú"),
+        ("alice", "Đổi vai trò: Cán bộ đơn vị, Xã Tân Tiến → Cán bộ đơn vị, Xã Phú Nghĩa"),
         ("hoa", "Đặt mật khẩu"),
-        ("alice", "Gửi liên kết đặt mật khẩu tới hoa@budop.gov.vn"),
-        ("alice", "Mời hoa@budop.gov.vn: Cán bộ đơn vị, Huyện Bù Đốp"),
+        ("alice", "Gửi liên kết đặt mật khẩu tới hoa@tantien.gov.vn"),
+        ("alice", "Mời hoa@tantien.gov.vn: Cán bộ đơn vị, Xã Tân Tiến"),
     ]
     assert all(re.fullmatch(r"\d\d:\d\d \d\d?/\d\d?/\d{4}", e["at"]) for e in alice.get(page).context["events"])
     listed = alice.get("/accounts/").content.decode()
-    assert "Đổi vai trò: Cán bộ đơn vị, Huyện Bù Đốp → Cán bộ đơn vị, Huyện Đồng Phú" in html.unescape(listed)
+    assert "Đổi vai trò: Cán bộ đơn vị, Xã Tân Tiến → Cán bộ đơn vị, Xã Phú Nghĩa" in html.unescape(listed)
 
 
 def test_a_changed_role_takes_effect_at_once(alice: Client, personas: dict[str, User]) -> None:
@@ -292,7 +296,7 @@ def test_a_forgotten_password_is_reset_from_the_login_page(
 
 
 def test_a_weak_password_is_refused_on_the_link_s_page(alice: Client, mailoutbox: list[EmailMessage]) -> None:
-    alice.post("/accounts/invite/", INVITE_BU_DOP)
+    alice.post("/accounts/invite/", INVITE_TAN_TIEN)
     client = Client()
     form = client.get(link_in(mailoutbox[0]), follow=True)
     response = client.post(form.redirect_chain[-1][0], {"new_password1": "12345678", "new_password2": "12345678"})
@@ -313,7 +317,7 @@ def test_reporters_and_viewers_get_the_403_page(
     for response in [
         client.get("/accounts/"),
         client.get("/accounts/invite/"),
-        client.post("/accounts/invite/", INVITE_BU_DOP),
+        client.post("/accounts/invite/", INVITE_TAN_TIEN),
         client.get(f"/accounts/{target}/"),
         client.post(f"/accounts/{target}/", {"action": "deactivate"}),
         client.post(f"/accounts/{target}/", {"action": "send_link"}),

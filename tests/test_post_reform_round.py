@@ -316,7 +316,7 @@ def test_a_commune_cannot_report_more_teams_than_its_one_commune(
     plan = check_files([write_rows(tmp_path / "two.csv", [("DN.25195", "cnscd.commune_teams", "2")])], ROUND)
 
     assert [(p.location.row, p.message_vi) for p in plan.errors] == [
-        (2, "cnscd.commune_teams = 2 lớn hơn unit.communes = 1 (Phường Bình Phước) [cnscd: not_above]")
+        (2, "Số Tổ công nghệ số cộng đồng cấp xã = 2 lớn hơn số xã của đơn vị = 1 (Phường Bình Phước)")
     ]
 
 
@@ -354,4 +354,10 @@ def test_the_august_2025_report_files_carry_the_new_tree(august: Round, tmp_path
     assert ["Cộng 3/95 đơn vị đã báo cáo", "Cộng 3/95 đơn vị đã báo cáo", "2", "67%", "21", "14"] in rows
     assert "Phường Phước Long" in html and "Cộng 3/95 đơn vị đã báo cáo" in html
     assert not [r for r in rows_html if "Thành phố Đồng Xoài" in r] and "Binh Phuoc Today" not in html
+    # issue 10's done-when in one file: the round's own issuer (Đồng Nai's Sở KH&CN, opened after the reform) and
+    # change columns that do not compare with Bình Phước's 2022 figures, saying so
+    text = "\n".join(p.text for p in document.paragraphs) + "\n" + "\n".join(" | ".join(r) for r in rows)
+    assert "UBND TỈNH ĐỒNG NAI" in text and "SỞ KHOA HỌC VÀ CÔNG NGHỆ" in text and "/BC-SKHCN" in text
+    assert "BÌNH PHƯỚC" not in text.upper().split("SỐ LIỆU THỐNG KÊ")[0]
+    assert any("Không so sánh được" in c for r in rows for c in r)
     assert f"{NOT_COMPARABLE} với" in html  # the baseline lies on the old tree: the notes say why, naming old units

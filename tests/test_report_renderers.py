@@ -23,7 +23,7 @@ def make_document() -> Document:
     issuer = Issuer(
         parent_agency="UBND tỉnh Bình Phước",
         agency="Sở Thông tin và Truyền thông",
-        agency_short="STTTT",
+        series="BC-STTTT",
         place="Bình Phước",
         signer_title="Giám đốc",
         signer_name="Nguyễn Văn An",

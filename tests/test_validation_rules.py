@@ -65,7 +65,7 @@ def test_more_vulnerable_computers_than_computers_is_an_error(catalogue: Catalog
         (
             Severity.ERROR,
             3,
-            "security.vulnerable_computers = 3 is above security.computers = 2 [security_scan: not_above]",
+            "Số máy tính có điểm yếu = 3 is above Số lượng máy tính được rà quét = 2",
         )
     ]
     assert not plan.ok
@@ -78,7 +78,11 @@ def test_a_limit_already_stored_this_round_counts(catalogue: Catalogue) -> None:
     plan = plan_of(cat, [("BP", "hotline.processed", "", "800")])
     validate(plan, cat, stored={("hotline.received", "BP", ""): Decimal(752)})
     assert findings(plan) == [
-        (Severity.ERROR, 2, "hotline.processed = 800 is above hotline.received = 752 [hotline: not_above]")
+        (
+            Severity.ERROR,
+            2,
+            "Tổng đài 1022: số tin phản ánh đã xử lý = 800 is above Tổng đài 1022: số tin phản ánh tiếp nhận = 752",
+        )
     ]
 
 
@@ -87,7 +91,7 @@ def test_more_community_teams_than_communes_is_an_error(catalogue: Catalogue) ->
     plan = plan_of(cat, [("Lộc Ninh", "cnscd.commune_teams", "", "17"), ("Bù Đốp", "cnscd.commune_teams", "", "7")])
     validate(plan, cat)
     assert findings(plan) == [
-        (Severity.ERROR, 2, "cnscd.commune_teams = 17 is above unit.communes = 16 [cnscd: not_above]")
+        (Severity.ERROR, 2, "Số Tổ công nghệ số cộng đồng cấp xã = 17 is above the unit's number of communes = 16")
     ]
 
 
@@ -111,9 +115,8 @@ def test_parts_that_do_not_add_up_to_their_total_are_an_error(catalogue: Catalog
             (
                 Severity.ERROR,
                 7,
-                "total 13798 of e_auth.dossiers (Tỉnh Bình "
-                "Phước) differs from the sum of its categories 13789 "
-                "[e_auth: parts_total]",
+                "total 13798 of Số hồ sơ chứng thực điện tử (Tỉnh Bình Phước) differs from the sum of its categories "
+                "13789",
             )
         ],
     )
@@ -138,7 +141,7 @@ def test_a_rate_must_match_its_numerator_and_denominator(catalogue: Catalogue) -
         (
             Severity.ERROR,
             2,
-            "rate 2 differs from security.vulnerable_computers/security.computers = 0.5 [security_scan: rate]",
+            "rate 2 differs from Số máy tính có điểm yếu / Số lượng máy tính được rà quét = 0.5",
         )
     ]
 
@@ -148,7 +151,11 @@ def test_a_running_total_that_falls_is_a_warning_that_does_not_block(catalogue: 
     plan = plan_of(cat, [("Đồng Xoài", "app.users", "", "2.000")])
     validate(plan, cat, previous={("app.users", "BP.DONG_XOAI", ""): Decimal(2140)})
     assert findings(plan) == [
-        (Severity.WARNING, 2, "running total app.users fell from 2140 (last round) to 2000 [app_users: cumulative]")
+        (
+            Severity.WARNING,
+            2,
+            "running total Số người sử dụng ứng dụng Bình Phước Today fell from 2140 (last round) to 2000",
+        )
     ]
     assert plan.ok
 
@@ -168,7 +175,7 @@ def test_required_indicators_wait_for_the_submission_not_the_file(catalogue: Cat
     assert findings(plan) == []  # the rest may come in another file
     ctx = RuleContext(cat, {(v.indicator, v.unit, v.category): v for v in plan.values})
     assert [p.message_en for p in Required(spec, cat.datasets["security_scan"]).check(ctx)] == [
-        "Công an tỉnh lacks required indicators: security.vulnerable_computers [security_scan: required]"
+        "Công an tỉnh lacks required indicators: Số máy tính có điểm yếu"
     ]
     assert missing_required(cat.datasets["security_scan"], "BP.CA", {"security.computers"}) == [
         "security.vulnerable_computers"
@@ -179,7 +186,9 @@ def test_a_declared_range_is_checked(catalogue: Catalogue) -> None:
     cat = with_rules(catalogue, "app_users", Rule(rule="range", indicator="app.users", max=Decimal(100000)))
     plan = plan_of(cat, [("Đồng Xoài", "app.users", "", "214.000")])
     validate(plan, cat)
-    assert findings(plan) == [(Severity.ERROR, 2, "app.users = 214000 outside [None; 100000] [app_users: range]")]
+    assert findings(plan) == [
+        (Severity.ERROR, 2, "Số người sử dụng ứng dụng Bình Phước Today = 214000 outside […; 100000]")
+    ]
 
 
 @pytest.mark.django_db
@@ -188,7 +197,11 @@ def test_an_import_runs_the_rules_against_last_rounds_figures(tmp_path: Path, ca
     path.write_text("don_vi,chi_tieu,gia_tri,ngay_so_lieu\nĐồng Xoài,app.users,2.000,19/08/2022\n", encoding="utf-8")
     plan = check_files([path], "2022-07")
     assert findings(plan) == [
-        (Severity.WARNING, 2, "running total app.users fell from 2140 (last round) to 2000 [app_users: cumulative]")
+        (
+            Severity.WARNING,
+            2,
+            "running total Số người sử dụng ứng dụng Bình Phước Today fell from 2140 (last round) to 2000",
+        )
     ]
 
 

@@ -114,6 +114,16 @@ class InviteForm(RoleForm):
         return Invitation(data["username"], data["email"], data["full_name"].strip(), role, unit)
 
 
+class RosterForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp CSV"),
+        error_messages={
+            "required": "Hãy chọn tệp CSV / choose a CSV file",
+            "empty": "Tệp trống / the file is empty",
+        },
+    )
+
+
 class ForgottenPasswordForm(PasswordResetForm):
     """The login page's "forgotten password": Django's form, reaching also the invited who never set a password
     (the link is the one their invitation carried), and recorded in the account's audit."""

@@ -94,6 +94,7 @@ class AccountEvent(models.Model):
     class Action(models.TextChoices):
         # stored as codes, labelled in the reader's language where shown (accounts/people.py)
         INVITED = "invited"
+        CREATED = "created"  # at the console, with a password (`dxmonitor createuser`)
         ROLE_CHANGED = "role_changed"
         DEACTIVATED = "deactivated"
         REACTIVATED = "reactivated"

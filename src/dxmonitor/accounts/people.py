@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -22,6 +22,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from dxmonitor.accounts.models import AccountEvent, Membership
+from dxmonitor.accounts.roster import Person, Taken
 from dxmonitor.accounts.scope import ROLE_LABELS, Role
 from dxmonitor.catalogue.models import Unit
 
@@ -54,6 +55,18 @@ def units_in_force(day: Any = None) -> Any:
     return live.order_by("name")
 
 
+def taken() -> Taken:
+    """The user names and e-mail addresses the accounts use now: a roster must not repeat them."""
+    names = User.objects.values_list("username", "email")
+    return Taken(frozenset(n.casefold() for n, _ in names), frozenset(e.casefold() for _, e in names if e))
+
+
+def invitations_of(people: list[Person]) -> list[Invitation]:
+    """A checked roster's people as invitations, with their units' rows."""
+    units = Unit.objects.in_bulk([p.unit for p in people if p.unit], field_name="code")
+    return [Invitation(p.username, p.email, p.full_name, p.role, units[p.unit] if p.unit else None) for p in people]
+
+
 def standing(user: User) -> dict[str, Any]:
     """What the audit keeps of an account: role, unit, e-mail, active."""
     membership: Membership | None = getattr(user, "membership", None)
@@ -78,18 +91,35 @@ def _give_role(user: User, role: Role, unit: Unit | None) -> None:
     Membership.objects.update_or_create(user=user, defaults={"role": role.value, "unit": unit})
 
 
-def invite(actor: str, invitation: Invitation, link: LinkMaker) -> User:
+def invite(actor: str, invitation: Invitation, link: LinkMaker, connection: Any = None, **detail: Any) -> User:
     """Create the account without a password and e-mail its link to set one; all or nothing (a mail that cannot be
-    sent leaves no account)."""
+    sent leaves no account). `detail` adds to what the audit keeps (how it was invited)."""
     with transaction.atomic():
         user = User(username=invitation.username, email=invitation.email, first_name=invitation.full_name)
         user.set_unusable_password()
         user.save()
         _give_role(user, invitation.role, invitation.unit)
         user = User.objects.select_related("membership__unit").get(pk=user.pk)
-        record(actor, user, Action.INVITED, **standing(user))
-        _mail_link(user, link, inviter=actor, invitation=True)
+        record(actor, user, Action.INVITED, **standing(user), **detail)
+        _mail_link(user, link, inviter=actor, invitation=True, connection=connection)
     return user
+
+
+def invite_all(
+    actor: str,
+    invitations: list[Invitation],
+    link: LinkMaker,
+    done: Callable[[Invitation], None] = lambda _: None,
+    **detail: Any,
+) -> list[User]:
+    """Invite everyone over one mail connection, all or nothing: a mail that cannot be sent leaves no account (the
+    links already sent then lead nowhere). `done` is told of each one invited (a progress bar)."""
+    with get_connection() as connection, transaction.atomic():  # the mail server is reached before anything is made
+        users = []
+        for invitation in invitations:
+            users.append(invite(actor, invitation, link, connection, **detail))
+            done(invitation)
+    return users
 
 
 def change_role(actor: str, user: User, role: Role, unit: Unit | None) -> bool:
@@ -131,7 +161,7 @@ def send_password_link(actor: str, user: User, link: LinkMaker) -> None:
         _mail_link(user, link, inviter=actor, invitation=not user.has_usable_password())
 
 
-def _mail_link(user: User, link: LinkMaker, inviter: str, invitation: bool) -> None:
+def _mail_link(user: User, link: LinkMaker, inviter: str, invitation: bool, connection: Any = None) -> None:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     membership: Membership | None = getattr(user, "membership", None)
     context = {
@@ -148,4 +178,4 @@ def _mail_link(user: User, link: LinkMaker, inviter: str, invitation: bool) -> N
     with translation.override("vi"):  # e-mails are documents: Vietnamese, whatever the admin's screen speaks
         subject = render_to_string(f"accounts/email/{kind}_subject.txt", context).strip()
         body = render_to_string(f"accounts/email/{kind}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], connection=connection)

@@ -32,6 +32,6 @@ def for_token(token: ApiToken) -> Principal | None:
     if token.user is not None:
         user = token.user
         found = for_user(user) if user.is_active else None
-        return None if found is None else Principal(f"token:{token.name}", found.role, found.units)
+        return None if found is None else Principal(f"token:{token.name}", found.role, found.units, found.home)
     assert token.unit is not None  # the table's constraint: a unit or a user
     return principal(f"token:{token.name}", Role.REPORTER, token.unit.code, _parents())

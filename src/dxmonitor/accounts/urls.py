@@ -6,6 +6,8 @@ from dxmonitor.accounts import views
 urlpatterns = [
     path("accounts/", views.people, name="accounts"),
     path("accounts/invite/", views.invite_page, name="account-invite"),
+    path("accounts/import/", views.import_page, name="account-import"),
+    path("accounts/template.csv", views.roster_template, name="account-template"),
     path("accounts/<int:pk>/", views.person, name="account"),
     # the links e-mailed by an invitation, an admin's reset or the login page's "forgotten password"
     path("password/set/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="password-set"),

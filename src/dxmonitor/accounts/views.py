@@ -3,6 +3,7 @@ from an e-mailed link; the login page's forgotten password. Only an admin reache
 
 from __future__ import annotations
 
+import secrets
 import smtplib
 from collections.abc import Callable
 from datetime import datetime
@@ -23,18 +24,23 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dxmonitor.accounts.forms import ForgottenPasswordForm, InviteForm, RoleForm
+from dxmonitor.accounts.forms import ForgottenPasswordForm, InviteForm, RoleForm, RosterForm
 from dxmonitor.accounts.models import AccountEvent
 from dxmonitor.accounts.people import (
     LinkMaker,
     Refused,
     change_role,
+    invitations_of,
     invite,
+    invite_all,
     record,
     send_password_link,
     set_active,
+    taken,
 )
+from dxmonitor.accounts.roster import MAX_BYTES, Roster, read_roster, template_csv
 from dxmonitor.accounts.scope import ROLE_LABELS, Role
+from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Unit
 from dxmonitor.evaluation.formats import short_date
 from dxmonitor.web.access import member_required
@@ -120,7 +126,12 @@ def event_text(event: AccountEvent, names: dict[str, str]) -> str:
     """What was done, in the reader's language."""
     d = event.detail
     if event.action == AccountEvent.Action.INVITED:
-        return _("Mời %(email)s: %(standing)s") % {"email": d.get("email", ""), "standing": _standing_text(d, names)}
+        said = {"email": d.get("email", ""), "standing": _standing_text(d, names)}
+        if d.get("via") == "csv":
+            return _("Mời %(email)s theo danh sách %(file)s: %(standing)s") % {**said, "file": d.get("file", "")}
+        return _("Mời %(email)s: %(standing)s") % said
+    if event.action == AccountEvent.Action.CREATED:
+        return _("Tạo tài khoản có mật khẩu: %(standing)s") % {"standing": _standing_text(d, names)}
     if event.action == AccountEvent.Action.ROLE_CHANGED:
         before, after = _standing_text(d["before"], names), _standing_text(d["after"], names)
         return _("Đổi vai trò: %(before)s → %(after)s") % {"before": before, "after": after}
@@ -173,6 +184,93 @@ def invite_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã gửi lời mời tới %(email)s.") % {"email": invitation.email})
             return redirect("account", pk=user.pk)
     return render(request, "accounts/invite.html", {"form": form})
+
+
+PENDING = "accounts_roster"  # the session's checked roster, waiting for the admin's confirmation
+
+
+def roster_data(roster: Roster) -> dict[str, Any]:
+    """What the import page shows of a checked roster: its problems and the people it would create."""
+    names = get_catalogue().units
+    return {
+        "file": roster.file,
+        "errors": roster.errors,
+        "warnings": roster.warnings,
+        "people": [
+            {
+                "row": p.row,
+                "username": p.username,
+                "full_name": p.full_name,
+                "email": p.email,
+                "role_text": _(ROLE_LABELS[p.role]),
+                "unit": p.unit,
+                "unit_name": names[p.unit].name if p.unit else "",
+            }
+            for p in roster.people
+        ],
+    }
+
+
+def _check_roster(data: bytes, file: str) -> Roster:
+    return read_roster(data, file, get_catalogue(), timezone.localdate(), taken())
+
+
+@admin_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Accounts from a CSV file: upload → the people who will be created, or every problem by row and column →
+    confirm (checked again: someone may have taken an address meanwhile) → created and invited, all or nothing."""
+    if request.method == "POST" and "ticket" in request.POST:
+        return _confirm_import(request)
+    form = RosterForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(MAX_BYTES + 1)
+        roster = _check_roster(data, upload.name)
+        context["roster"] = roster_data(roster)
+        if roster.ok:
+            ticket = secrets.token_urlsafe(12)
+            request.session[PENDING] = {"ticket": ticket, "file": upload.name, "text": data.decode("utf-8-sig")}
+            context["ticket"] = ticket
+        else:
+            status = 422
+    return render(request, "accounts/import.html", context, status=status)
+
+
+def _confirm_import(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING)
+    if not pending or pending["ticket"] != request.POST["ticket"]:
+        messages.error(
+            request, "Bản xem trước đã hết hạn: hãy tải tệp lên lại / the preview has expired: upload the file again"
+        )
+        return redirect("account-import")
+    roster = _check_roster(pending["text"].encode(), pending["file"])
+    context: dict[str, Any] = {"form": RosterForm(), "roster": roster_data(roster)}
+    if not roster.ok:
+        del request.session[PENDING]
+        return render(request, "accounts/import.html", context, status=422)
+    actor: str = request.principal.name  # type: ignore[attr-defined]
+    link = _link_maker(request, "password-set")
+    try:
+        users = invite_all(actor, invitations_of(roster.people), link, via="csv", file=roster.file)
+    except MAIL_FAILURES as exc:
+        context["ticket"] = pending["ticket"]
+        context["mail_error"] = f"Không gửi được thư: {exc} — chưa tạo tài khoản nào / the e-mail could not be sent"
+        return render(request, "accounts/import.html", context)
+    del request.session[PENDING]
+    messages.success(request, _("Đã tạo và gửi lời mời tới %(n)d tài khoản.") % {"n": len(users)})
+    return redirect("accounts")
+
+
+@admin_required
+def roster_template(request: HttpRequest) -> HttpResponse:
+    """A CSV to fill in: every reporting unit in force today (code and name), name and e-mail blank."""
+    today = timezone.localdate()
+    # the byte-order mark makes Excel read it as UTF-8; the import reads it either way
+    response = HttpResponse("\ufeff" + template_csv(get_catalogue(), today), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tai-khoan-{today:%Y-%m-%d}.csv"'
+    return response
 
 
 @admin_required

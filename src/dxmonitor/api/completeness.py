@@ -9,6 +9,7 @@ from dxmonitor.api.auth import principal_of
 from dxmonitor.api.errors import READ_ERRORS
 from dxmonitor.api.rounds import RoundCode, find_round
 from dxmonitor.catalogue.current import get_catalogue
+from dxmonitor.catalogue.rounds import round_days
 from dxmonitor.intake.completeness import as_data, completeness
 
 router = Router(tags=["rounds"])
@@ -53,8 +54,8 @@ class CompletenessOut(Schema):
 def get_completeness(request: HttpRequest, code: RoundCode) -> Any:
     """Per dataset the round collects: the units expected (named by the dataset, in force on the round's days), those
     with figures, submitted, on time and approved, and the round's totals. A reporter or an API key counts its own
-    units only; admins and viewers count all."""
-    principal = principal_of(request)
+    units (on the round's tree) only; admins and viewers count all."""
     round_ = find_round(code)
     catalogue = get_catalogue()
+    principal = principal_of(request).on(catalogue, round_days(round_.code))
     return as_data(completeness(round_, catalogue), catalogue, principal.can_read)

@@ -49,11 +49,14 @@ def get_round(request: HttpRequest, code: RoundCode) -> Round:
 def open_round(request: HttpRequest, body: RoundIn) -> tuple[int, Round]:
     """Open a new round, as the rounds page does, with the same checks and messages (admins only: a signed-in
     admin or an admin's key, `dxmonitor token create NAME --user ADMIN`). Left out: the name is "tháng M/YYYY", the
-    baseline the previous round, the datasets those of the previous round. 422 lists every field at fault."""
+    baseline the previous round, the datasets those of the previous round, the issuer the one in force on the
+    round's days (issuers.yaml, with the deployment's overrides). 422 lists every field at fault."""
     principal = principal_of(request)
     if not principal.is_admin:
         raise forbidden("Chỉ quản trị mở kỳ báo cáo mới", "Only an admin opens a new round")
     given = body.model_dump(exclude_none=True)
+    for part, value in given.pop("issuer", {}).items():  # the form's fields: issuer_agency, … (recipients a line each)
+        given[f"issuer_{part}"] = "\n".join(value) if isinstance(value, list) else value
     # a wrong code has no previous round: the datasets default to the latest round's, so the code's is the one error
     defaults = defaults_for(body.code) if ROUND_CODE.match(body.code) else defaults_for(None)
     data: dict[str, Any] = {**defaults, **given}

@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field, Strict, StrictInt, StrictStr, StringCons
 
 from dxmonitor.api.errors import ProblemOut
 from dxmonitor.catalogue.current import get_catalogue
+from dxmonitor.catalogue.issuers import ISSUER_FIELDS
 from dxmonitor.catalogue.models import Dataset, Round, Unit
 from dxmonitor.catalogue.tree import predecessors
 from dxmonitor.intake.models import ValueChange
@@ -116,6 +117,36 @@ class DatasetOut(Schema):
         return str(dataset.spec.get("window_note", ""))
 
 
+class IssuerOut(Schema):
+    """Who issues the round's report, as its header, date line and signature print it."""
+
+    parent_agency: str = Field(json_schema_extra={"example": "UBND TỈNH ĐỒNG NAI"})
+    agency: str = Field(json_schema_extra={"example": "SỞ KHOA HỌC VÀ CÔNG NGHỆ"})
+    agency_name: str = Field(
+        description="as running text writes it", json_schema_extra={"example": "Sở Khoa học và Công nghệ"}
+    )
+    place: str = Field(json_schema_extra={"example": "Đồng Nai"})
+    signer_title: str
+    signer_name: str
+    series: str = Field(description="the report number's series", json_schema_extra={"example": "BC-SKHCN"})
+    recipients: list[str]
+
+
+class IssuerIn(Schema):
+    """Parts of who issues the report; a part left out takes the issuer in force on the round's days."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    parent_agency: Annotated[str, StringConstraints(max_length=200)] | None = None
+    agency: Annotated[str, StringConstraints(max_length=200)] | None = None
+    agency_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    place: Annotated[str, StringConstraints(max_length=100)] | None = None
+    signer_title: Annotated[str, StringConstraints(max_length=100)] | None = None
+    signer_name: Annotated[str, StringConstraints(max_length=100)] | None = None
+    series: Annotated[str, StringConstraints(max_length=24)] | None = None
+    recipients: Annotated[list[Annotated[str, StringConstraints(max_length=200)]], Field(max_length=50)] | None = None
+
+
 class RoundOut(Schema):
     code: str = Field(description="YYYY-MM")
     name: str
@@ -125,6 +156,12 @@ class RoundOut(Schema):
     state: Literal["open", "closed"] = Field(description="closed: no more writes but an admin's")
     deadline: datetime | None = Field(description="when units' submissions are due (the end of that day, local time)")
     datasets: list[str] = Field(description="codes of the datasets collected this round")
+    issuer: IssuerOut = Field(description="who issues the round's report (kept with the round)")
+
+    @staticmethod
+    def resolve_issuer(round_: Round) -> IssuerOut:
+        parts = {part: getattr(round_, f"issuer_{part}") for part in ISSUER_FIELDS if part != "recipients"}
+        return IssuerOut(**parts, recipients=round_.issuer_recipients.splitlines())
 
     @staticmethod
     def resolve_datasets(round_: Round) -> list[str]:
@@ -169,6 +206,9 @@ class RoundIn(Schema):
     )
     report_date: Annotated[str, StringConstraints(max_length=32)] | None = Field(
         default=None, description="the report's date, dd/mm/yyyy or YYYY-MM-DD"
+    )
+    issuer: IssuerIn | None = Field(
+        default=None, description="who issues the report; default the issuer in force on the round's days"
     )
 
 

@@ -15,6 +15,7 @@ from dxmonitor.api.schemas import MAX_ITEMS, ChangeOut, ValueIn, ValueOut, Write
 from dxmonitor.api.submission import item_changes, records_of
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.loading import Catalogue
+from dxmonitor.catalogue.rounds import round_days
 from dxmonitor.intake.limits import head, number_en, number_vi
 from dxmonitor.intake.locks import Busy
 from dxmonitor.intake.models import Source, ValueChange
@@ -84,10 +85,11 @@ def value_out(row: dict[str, str]) -> dict[str, str | None]:
 @paginate(Pages)
 def list_values(request: HttpRequest, code: RoundCode, filters: Query[ValueFilters]) -> Any:
     """Every figure of the round (entered and derived) with its target, verdict and change against the baseline
-    round, in report order. A reporter or an API key sees its own units only; admins and viewers see all."""
-    principal = principal_of(request)
+    round, in report order. A reporter or an API key sees its own units on the round's tree only; admins and viewers
+    see all."""
     round_ = find_round(code)
     catalogue = get_catalogue()
+    principal = principal_of(request).on(catalogue, round_days(round_.code))
     if filters.dataset is not None and filters.dataset not in catalogue.datasets:
         raise not_found("dataset", f"không có bộ số liệu '{filters.dataset}'", f"no dataset '{filters.dataset}'")
     if filters.indicator is not None:
@@ -159,8 +161,8 @@ def write_values(
 @paginate(Pages)
 def value_history(request: HttpRequest, query: Query[HistoryQuery]) -> Any:
     """Every change of a value (of every as-of window), oldest first: old and new figure, who, when, how."""
-    principal = principal_of(request)
     catalogue = get_catalogue()
+    principal = principal_of(request).on(catalogue, round_days(query.round))
     _readable_unit(query.unit, catalogue, principal)
     _known_indicator(query.indicator, catalogue)
     round_ = find_round(query.round)

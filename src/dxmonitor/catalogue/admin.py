@@ -49,5 +49,5 @@ class RoundAdmin(admin.ModelAdmin):
         by = request.user.get_username()
         if not change:
             record(obj, "opened", by, "Django admin")
-        elif form.changed_data:
-            record(obj, "edited", by, ", ".join(form.changed_data))
+        elif form.changes():
+            record(obj, "edited", by, form.changes())

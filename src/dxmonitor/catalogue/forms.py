@@ -13,10 +13,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dxmonitor.catalogue.issuers import ROUND_ISSUER_FIELDS
 from dxmonitor.catalogue.models import Dataset, Round
-from dxmonitor.catalogue.round_store import default_datasets, previous_round
+from dxmonitor.catalogue.round_store import default_datasets, issuer_defaults, previous_round
 from dxmonitor.catalogue.rounds import RoundCodeError, check_round_code, next_code, round_end, round_name
 from dxmonitor.evaluation.formats import short_date
+from dxmonitor.web.language import round_name as speak_round_name
 
 DAY_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 END_OF_DAY = time(23, 59)
@@ -49,6 +51,21 @@ def _day_field(label: Any, what_vi: str, what_en: str) -> forms.DateField:
     )
 
 
+def _issuer_field(label: Any, max_length: int | None, help_text: Any = "") -> forms.CharField:
+    """One part of who issues the round's report; left blank it takes the issuer in force on the round's days."""
+    what = str(label)
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 4}) if max_length is None else forms.TextInput(),
+        error_messages={
+            "max_length": both(f"{what} dài quá {max_length} ký tự", f"{what} is longer than {max_length} characters")
+        },
+    )
+
+
 class RoundCodeField(forms.CharField):
     """A round code typed into a form: `07/2022` is refused saying what a code looks like, in both languages."""
 
@@ -69,6 +86,13 @@ class RoundCodeField(forms.CharField):
         return code
 
 
+class RoundChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """The rounds to compare with, named in the page's language ("2022-06 — June 2022" on an English page)."""
+
+    def label_from_instance(self, obj: Round) -> str:
+        return f"{obj.code} — {speak_round_name(obj.name)}"
+
+
 class RoundForm(forms.ModelForm):  # type: ignore[type-arg]
     """A round's code, name, baseline, deadline, datasets and issuing details; a new round's defaults come from
     the round before it."""
@@ -81,7 +105,7 @@ class RoundForm(forms.ModelForm):  # type: ignore[type-arg]
         help_text=_("để trống: “tháng M/YYYY”"),
         error_messages={"max_length": both("Tên kỳ dài quá 64 ký tự", "The name is longer than 64 characters")},
     )
-    baseline = forms.ModelChoiceField(
+    baseline = RoundChoice(
         label=_("So sánh với kỳ"),
         queryset=Round.objects.order_by("-code"),
         required=False,
@@ -104,10 +128,28 @@ class RoundForm(forms.ModelForm):  # type: ignore[type-arg]
         label=_("Số báo cáo"), required=False, max_length=32, help_text=_("ví dụ 03/BC-STTTT")
     )
     report_date = _day_field(_("Ngày ban hành báo cáo (dd/mm/yyyy)"), "Ngày ban hành", "The report's date")
+    # Who issues the report: blank parts take the issuer in force on the round's days (issuers.yaml, overrides).
+    issuer_parent_agency = _issuer_field(_("Cơ quan chủ quản"), 200, _("ví dụ UBND TỈNH ĐỒNG NAI"))
+    issuer_agency = _issuer_field(_("Cơ quan ban hành"), 200, _("ví dụ SỞ KHOA HỌC VÀ CÔNG NGHỆ"))
+    issuer_agency_name = _issuer_field(_("Tên cơ quan trong lời văn"), 200, _("ví dụ Sở Khoa học và Công nghệ"))
+    issuer_place = _issuer_field(_("Địa danh ghi trước ngày"), 100, _("ví dụ Đồng Nai"))
+    issuer_signer_title = _issuer_field(_("Chức vụ người ký"), 100, _("ví dụ GIÁM ĐỐC"))
+    issuer_signer_name = _issuer_field(_("Họ tên người ký"), 100)
+    issuer_series = _issuer_field(_("Ký hiệu văn bản"), 24, _("ví dụ BC-SKHCN, như trong “Số: 02/BC-SKHCN”"))
+    issuer_recipients = _issuer_field(_("Nơi nhận (mỗi dòng một nơi)"), None)
 
     class Meta:
         model = Round
-        fields = ["code", "name", "baseline", "deadline", "datasets", "report_number", "report_date"]
+        fields = [
+            "code",
+            "name",
+            "baseline",
+            "deadline",
+            "datasets",
+            "report_number",
+            "report_date",
+            *ROUND_ISSUER_FIELDS,
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -149,6 +191,10 @@ class RoundForm(forms.ModelForm):  # type: ignore[type-arg]
             return cleaned
         if not cleaned.get("name"):
             cleaned["name"] = round_name(code)
+        in_force = issuer_defaults(code)
+        for field in ROUND_ISSUER_FIELDS:
+            lines = (line.strip() for line in str(cleaned.get(field) or "").splitlines())
+            cleaned[field] = "\n".join(line for line in lines if line) or in_force[field]
         baseline: Round | None = cleaned.get("baseline")
         if baseline is not None and baseline.code >= code:
             self.add_error(
@@ -170,6 +216,23 @@ class RoundForm(forms.ModelForm):  # type: ignore[type-arg]
                 ),
             )
         return cleaned
+
+    def issuer_fields(self) -> list[forms.BoundField]:
+        """The fields of who issues the report, shown together on the round's page."""
+        return [self[name] for name in ROUND_ISSUER_FIELDS]
+
+    def changes(self) -> str:
+        """What a save changes, for the round's record: the fields' names, and for who issues the report each
+        part's old → new value (`issuer_agency: “SỞ A” → “SỞ B”`), since the report prints them."""
+        said = []
+        for field in self.changed_data:
+            if field not in ROUND_ISSUER_FIELDS:
+                said.append(field)
+                continue
+            old, new = (str(v or "").replace("\n", "; ") for v in (self.initial.get(field), self.cleaned_data[field]))
+            if old != new:
+                said.append(f"{field}: “{old}” → “{new}”")
+        return ", ".join(said)
 
     def validate_unique(self) -> None:
         """The model's own unique check says it in English only; clean_code has said it in both languages."""

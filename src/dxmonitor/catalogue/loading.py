@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from dxmonitor.catalogue.schema import Dataset, DatasetFile, Indicator, IndicatorFile, Unit, UnitFile
+from dxmonitor.catalogue.schema import Dataset, DatasetFile, Indicator, IndicatorFile, Issuer, Unit, UnitFile
 from dxmonitor.intake.names import NamedUnit, UnitIndex
 from dxmonitor.problems import Location, Problem, error
 
@@ -28,6 +28,7 @@ class Catalogue:
     indicators: dict[str, Indicator] = field(default_factory=dict)
     datasets: dict[str, Dataset] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
+    issuers: list[Issuer] = field(default_factory=list)  # who issues the report, by days (issuers.yaml)
 
 
 class CatalogueError(Exception):
@@ -126,7 +127,10 @@ class _Origin:
 
 
 def load_catalogue(folder: Path = DATA_DIR) -> Catalogue:
-    """Load indicators/*.yaml, datasets/*.yaml and units/*.yaml under `folder`; raise CatalogueError."""
+    """Load indicators/*.yaml, datasets/*.yaml, units/*.yaml and issuers.yaml under `folder`; raise
+    CatalogueError."""
+    from dxmonitor.catalogue.issuers import load_issuers
+
     catalogue = Catalogue()
     problems: list[Problem] = []
     origins: dict[str, _Origin] = {}
@@ -154,6 +158,8 @@ def load_catalogue(folder: Path = DATA_DIR) -> Catalogue:
     collect("indicators", IndicatorFile, lambda f: f.indicators, catalogue.indicators)
     collect("datasets", DatasetFile, lambda f: f.datasets, catalogue.datasets)
     collect("units", UnitFile, lambda f: f.units, catalogue.units)
+    catalogue.issuers, found = load_issuers(folder)
+    problems.extend(found)
     if not problems:  # with a file unreadable, its codes would show up again here as "missing": noise
         problems.extend(_cross_references(catalogue, origins))
     if not problems:

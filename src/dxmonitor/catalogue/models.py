@@ -75,6 +75,18 @@ class Round(models.Model):
     baseline = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     report_number = models.CharField(max_length=32, blank=True, default="", help_text="e.g. 02/BC-STTTT")
     report_date = models.DateField(null=True, blank=True, help_text="the date the report is issued")
+    # Who issues the round's report, taken from the issuer in force when the round is opened (catalogue/issuers.py)
+    # and kept: a report regenerated later prints the header it was issued under.
+    issuer_parent_agency = models.CharField(max_length=200, blank=True, default="", help_text="UBND TỈNH BÌNH PHƯỚC")
+    issuer_agency = models.CharField(max_length=200, blank=True, default="", help_text="SỞ THÔNG TIN VÀ TRUYỀN THÔNG")
+    issuer_agency_name = models.CharField(
+        max_length=200, blank=True, default="", help_text="as running text writes it: Sở Thông tin và Truyền thông"
+    )
+    issuer_place = models.CharField(max_length=100, blank=True, default="", help_text="Bình Phước")
+    issuer_signer_title = models.CharField(max_length=100, blank=True, default="", help_text="GIÁM ĐỐC")
+    issuer_signer_name = models.CharField(max_length=100, blank=True, default="")
+    issuer_series = models.CharField(max_length=24, blank=True, default="", help_text="the number's series: BC-STTTT")
+    issuer_recipients = models.TextField(blank=True, default="", help_text="one a line")
     deadline = models.DateTimeField(null=True, blank=True, help_text="when units' submissions are due")
     datasets = models.ManyToManyField(
         Dataset, blank=True, related_name="rounds", help_text="the datasets collected this round"

@@ -6,19 +6,23 @@ a write naming a round that does not exist is refused with `unknown_round`, nami
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from dxmonitor.catalogue.current import get_catalogue
+from dxmonitor.catalogue.issuers import round_issuer
 from dxmonitor.catalogue.models import Dataset, Round, RoundEvent
-from dxmonitor.catalogue.rounds import ROUND_CODE, open_rounds_text, round_name
+from dxmonitor.catalogue.rounds import ROUND_CODE, open_rounds_text, round_days, round_name
 from dxmonitor.problems import Location, Problem, error
 
 __all__ = [
     "change_state",
     "default_datasets",
+    "issuer_defaults",
     "open_round",
     "open_round_codes",
     "previous_round",
@@ -37,6 +41,14 @@ def default_datasets(previous: Round | None) -> QuerySet[Dataset]:
     if previous is not None and previous.datasets.exists():
         return previous.datasets.all()
     return Dataset.objects.exclude(spec__computed=True)
+
+
+def issuer_defaults(code: str) -> dict[str, str]:
+    """Who issues the report of a new round `code`, as its `issuer_*` fields: the issuer in force on the round's last
+    day (today for a code that is no month), with the deployment's REPORT_ISSUER_OVERRIDES on top."""
+    days = round_days(code)
+    day = days[1] if days else date.today()
+    return round_issuer(get_catalogue().issuers, day, settings.REPORT_ISSUER_OVERRIDES)
 
 
 def record(round_: Round, action: str, by: str, reason: str = "") -> RoundEvent:
@@ -63,6 +75,7 @@ def open_round(
             baseline=baseline or previous,
             deadline=deadline,
             report_number=report_number,
+            **issuer_defaults(code),
         )
         round_.datasets.set(list(datasets) if datasets is not None else default_datasets(previous))
         record(round_, "opened", by, reason)

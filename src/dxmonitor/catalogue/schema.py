@@ -162,6 +162,31 @@ class Unit(Strict):
         return self
 
 
+class Issuer(Strict):
+    """Who issues the monthly report over a span of days: the header, the place, the signature and the number series
+    a round takes when it is opened on those days."""
+
+    parent_agency: str = Field(min_length=2)  # "UBND TỈNH BÌNH PHƯỚC"
+    agency: str = Field(min_length=2)  # "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"
+    agency_name: str = Field(min_length=2)  # as running text writes it: "Sở Thông tin và Truyền thông"
+    place: str = Field(min_length=2)  # before the date: "Bình Phước, ngày 20 tháng 7 năm 2022"
+    signer_title: str = ""
+    signer_name: str = ""
+    series: str = Field(min_length=2, max_length=24)  # the number after "Số: 02/": "BC-STTTT"
+    recipients: list[str] = Field(default_factory=list)
+    valid_from: date | None = None  # None: since always
+    valid_to: date | None = None  # None: still in force
+
+    @model_validator(mode="after")
+    def dates_in_order(self) -> Issuer:
+        if self.valid_from is not None and self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+    def applies_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
 class IndicatorFile(Strict):
     indicators: list[Indicator]
 
@@ -172,3 +197,7 @@ class DatasetFile(Strict):
 
 class UnitFile(Strict):
     units: list[Unit]
+
+
+class IssuerFile(Strict):
+    issuers: list[Issuer]

@@ -90,17 +90,21 @@ def indicator_by_unit(
     axis_title: str = "",
     legend_title: str = "Đánh giá",
     width: int = 520,
+    verdict_labels: tuple[str, str] = ("Đạt", "Không đạt"),
 ) -> alt.LayerChart:
-    """Horizontal bars, one per unit in the order given, coloured by verdict, with the target as a dashed rule."""
+    """Horizontal bars, one per unit in the order given, coloured by verdict (the bars' verdicts are among
+    `verdict_labels`: met, not met), with the target as a dashed rule."""
     values = [asdict(b) for b in bars]
     highest = max([b.value for b in bars] + [target.value if target else 0] + [0])
     domain = [0, max(100.0, highest)] if percent else [0, highest * 1.15 or 1]
-    verdicts = [v for v in ("Đạt", "Không đạt") if any(b.verdict == v for b in bars)]
+    verdicts = [v for v in verdict_labels if any(b.verdict == v for b in bars)]
     colour = (
         alt.Color(
             "verdict:N",
             title=legend_title,
-            scale=alt.Scale(domain=verdicts, range=[PASS_COLOUR if v == "Đạt" else FAIL_COLOUR for v in verdicts]),
+            scale=alt.Scale(
+                domain=verdicts, range=[PASS_COLOUR if v == verdict_labels[0] else FAIL_COLOUR for v in verdicts]
+            ),
         )
         if verdicts
         else alt.value(PLAIN_COLOUR)

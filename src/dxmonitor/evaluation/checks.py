@@ -1,4 +1,5 @@
-"""Data-quality checks on a round: each finding has a severity, where it is, the figures and a sentence."""
+"""Data-quality checks on a round: each finding has a severity, where it is, the figures and a sentence, said in the
+language asked for (Vietnamese by default: the command line and the report; English for a page read in English)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dxmonitor.catalogue.schema import Indicator
 from dxmonitor.catalogue.tree import in_force
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.facts import Fact, Key, PrintedFact, RoundFacts
-from dxmonitor.evaluation.formats import change_text, figure, number, rounded, window_text
+from dxmonitor.evaluation.formats import change_text, figure, language_of, number, rounded, short_date, window_text
 from dxmonitor.evaluation.rules import relative_change, total
 from dxmonitor.evaluation.succession import crosses_change, lineage
 from dxmonitor.intake.validation import round_shortfalls
@@ -34,11 +35,11 @@ class QualityFinding:
     indicator: str
     category: str
     figures: str
-    message_vi: str
+    message: str  # in the language the checks ran in
 
     def line(self, unit_name: str) -> str:
         where = " · ".join(x for x in (self.dataset, unit_name, self.indicator, self.category) if x)
-        return f"[{self.severity.value}] {self.check} · {where}: {self.message_vi} ({self.figures})"
+        return f"[{self.severity.value}] {self.check} · {where}: {self.message} ({self.figures})"
 
 
 def _decimals_of(value: Decimal) -> int:
@@ -49,8 +50,9 @@ def _decimals_of(value: Decimal) -> int:
 class Checker:
     """Runs every check over one round in `ctx`."""
 
-    def __init__(self, ctx: RoundContext, history: Sequence[RoundFacts] = ()):
+    def __init__(self, ctx: RoundContext, history: Sequence[RoundFacts] = (), language: str = "vi"):
         self.ctx = ctx
+        self.language = language_of(language)
         self.history = history  # earlier rounds, for outliers against a unit's own past
         self.facts_by_window: dict[tuple[str, str, str, Window], Fact] = {
             (f.indicator, f.unit, f.category, f.window): f for f in ctx.current.facts
@@ -64,6 +66,18 @@ class Checker:
             if indicator in ds.indicators and (not unit or unit in ds.units or unit == self.ctx.whole):
                 return ds.code
         return ""
+
+    def say(self, vi: str, en: str) -> str:
+        return en if self.language == "en" else vi
+
+    def fig(self, value: Decimal | None, ind: Indicator, decimals: int | None = None) -> str:
+        return figure(value, ind.kind, ind.decimals if decimals is None else decimals, self.language)
+
+    def num(self, value: Decimal) -> str:
+        return number(value, language=self.language)
+
+    def window(self, window: Window) -> str:
+        return window_text(window, self.language)
 
     def finding(self, severity: Severity, check: str, key: Key, figures: str, message: str) -> QualityFinding:
         indicator, unit, category = key
@@ -152,8 +166,11 @@ class Checker:
                         Severity.ERROR,
                         "printed_change_without_baseline",
                         key,
-                        f"in: {shown}",
-                        f"báo cáo đã in mức thay đổi «{shown}» nhưng kỳ trước không có số liệu để so sánh",
+                        self.say(f"in: {shown}", f"printed: {shown}"),
+                        self.say(
+                            f"báo cáo đã in mức thay đổi «{shown}» nhưng kỳ trước không có số liệu để so sánh",
+                            f"the report printed a change «{shown}» but the previous round has no figure to compare",
+                        ),
                     )
                 continue
             if rounded(ours, _decimals_of(p.value)) == p.value.normalize():
@@ -163,17 +180,20 @@ class Checker:
                 Severity.ERROR,
                 "printed_differs",
                 key,
-                f"in: {shown}; tính lại: {mine}",
-                f"báo cáo đã in «{shown}» ({window_text(p.window)}), số tính lại từ số liệu gốc là «{mine}»",
+                self.say(f"in: {shown}; tính lại: {mine}", f"printed: {shown}; recomputed: {mine}"),
+                self.say(
+                    f"báo cáo đã in «{shown}» ({self.window(p.window)}), số tính lại từ số liệu gốc là «{mine}»",
+                    f"the report printed «{shown}» ({self.window(p.window)}), recomputed from the source figures "
+                    f"it is «{mine}»",
+                ),
             )
 
-    @staticmethod
-    def _show(ind: Indicator, measure: str, value: Decimal) -> str:
+    def _show(self, ind: Indicator, measure: str, value: Decimal) -> str:
         if measure == "printed_change":
-            return change_text(value, ind.kind, max(ind.decimals, _decimals_of(value)))
+            return change_text(value, ind.kind, max(ind.decimals, _decimals_of(value)), self.language)
         if measure == "printed_change_pct":
-            return change_text(value, "percent", 2)
-        return figure(value, ind.kind, max(ind.decimals, _decimals_of(value)))
+            return change_text(value, "percent", 2, self.language)
+        return self.fig(value, ind, max(ind.decimals, _decimals_of(value)))
 
     # --- the figures themselves ---------------------------------------------------------------------------
     def parts_against_totals(self) -> Iterator[QualityFinding]:
@@ -189,9 +209,14 @@ class Checker:
                     Severity.ERROR,
                     "parts_total",
                     f.key,
-                    f"tổng: {figure(f.value, ind.kind, ind.decimals)}; "
-                    f"cộng các phần: {figure(total_, ind.kind, ind.decimals)}",
-                    "tổng các phân loại không bằng số tổng đã báo cáo",
+                    self.say(
+                        f"tổng: {self.fig(f.value, ind)}; cộng các phần: {self.fig(total_, ind)}",
+                        f"total: {self.fig(f.value, ind)}; parts added: {self.fig(total_, ind)}",
+                    ),
+                    self.say(
+                        "tổng các phân loại không bằng số tổng đã báo cáo",
+                        "the parts do not add up to the total reported",
+                    ),
                 )
 
     def parts_exceed_whole(self) -> Iterator[QualityFinding]:
@@ -217,9 +242,17 @@ class Checker:
                     Severity.ERROR,
                     "parts_exceed_whole",
                     (code, unit, category),
-                    f"toàn tỉnh: {number(fact.value)} ({window_text(fact.window)}); "
-                    f"cộng {len(parts)} đơn vị: {number(summed)}",
-                    "số liệu toàn tỉnh nhỏ hơn tổng số liệu các đơn vị tính đến ngày sớm hơn: một trong hai bị sai",
+                    self.say(
+                        f"toàn tỉnh: {self.num(fact.value)} ({self.window(fact.window)}); "
+                        f"cộng {len(parts)} đơn vị: {self.num(summed)}",
+                        f"province: {self.num(fact.value)} ({self.window(fact.window)}); "
+                        f"{len(parts)} units added: {self.num(summed)}",
+                    ),
+                    self.say(
+                        "số liệu toàn tỉnh nhỏ hơn tổng số liệu các đơn vị tính đến ngày sớm hơn: một trong hai bị sai",
+                        "the province's figure is below the sum of its units' figures up to an earlier day: "
+                        "one of them is wrong",
+                    ),
                 )
 
     def period_against_running_totals(self) -> Iterator[QualityFinding]:
@@ -253,9 +286,12 @@ class Checker:
                         Severity.WARNING,
                         "period_against_running_totals",
                         fact.key,
-                        f"{window_text(fact.window)}: {figure(fact.value, ind.kind, ind.decimals)}; "
-                        f"{number(now.value)} − {number(before[0].value)} = {number(expected)}",
-                        "số liệu trong kỳ không khớp với hiệu của hai số lũy kế từ đầu năm",
+                        f"{self.window(fact.window)}: {self.fig(fact.value, ind)}; "
+                        f"{self.num(now.value)} − {self.num(before[0].value)} = {self.num(expected)}",
+                        self.say(
+                            "số liệu trong kỳ không khớp với hiệu của hai số lũy kế từ đầu năm",
+                            "the figure for the period does not match the difference of the two year-to-date totals",
+                        ),
                     )
 
     def running_total_dates(self) -> Iterator[QualityFinding]:
@@ -275,10 +311,14 @@ class Checker:
                     Severity.WARNING,
                     "running_total_dates",
                     (code, unit, category),
-                    f"{number(before.value)} ({window_text(before.window)}) + {number(flow.value)} "
-                    f"({window_text(flow.window)}) = {number(now.value)} ({window_text(now.window)})",
-                    "số lũy kế bằng đúng số kỳ trước cộng số của tháng, nhưng ngày số liệu không khớp: "
-                    "có thể cộng dồn theo tháng rồi ghi nhầm ngày",
+                    f"{self.num(before.value)} ({self.window(before.window)}) + {self.num(flow.value)} "
+                    f"({self.window(flow.window)}) = {self.num(now.value)} ({self.window(now.window)})",
+                    self.say(
+                        "số lũy kế bằng đúng số kỳ trước cộng số của tháng, nhưng ngày số liệu không khớp: "
+                        "có thể cộng dồn theo tháng rồi ghi nhầm ngày",
+                        "the running total is exactly last round's plus the month's, but the days do not match: "
+                        "perhaps added month by month and dated wrongly",
+                    ),
                 )
 
     def ranges(self) -> Iterator[QualityFinding]:
@@ -290,8 +330,11 @@ class Checker:
                     Severity.ERROR,
                     "range",
                     f.key,
-                    figure(f.value, ind.kind, ind.decimals),
-                    "số liệu nằm ngoài khoảng hợp lệ (tỷ lệ 0–100%, số đếm không âm)",
+                    self.fig(f.value, ind),
+                    self.say(
+                        "số liệu nằm ngoài khoảng hợp lệ (tỷ lệ 0–100%, số đếm không âm)",
+                        "the figure is out of range (rates 0–100%, counts not negative)",
+                    ),
                 )
 
     def cumulative_decreases(self) -> Iterator[QualityFinding]:
@@ -302,8 +345,8 @@ class Checker:
                     Severity.WARNING,
                     "cumulative_decrease",
                     key,
-                    f"{figure(ev.baseline, ind.kind, ind.decimals)} → {figure(ev.value, ind.kind, ind.decimals)}",
-                    "số lũy kế giảm so với kỳ trước",
+                    f"{self.fig(ev.baseline, ind)} → {self.fig(ev.value, ind)}",
+                    self.say("số lũy kế giảm so với kỳ trước", "the running total fell since the previous round"),
                 )
 
     def unchanged(self) -> Iterator[QualityFinding]:
@@ -316,8 +359,12 @@ class Checker:
                     Severity.WARNING,
                     "unchanged",
                     key,
-                    figure(ev.value, ind.kind, ind.decimals),
-                    "số liệu giống hệt kỳ trước dù chỉ tiêu này thay đổi hằng tháng: có thể chép từ báo cáo cũ",
+                    self.fig(ev.value, ind),
+                    self.say(
+                        "số liệu giống hệt kỳ trước dù chỉ tiêu này thay đổi hằng tháng: có thể chép từ báo cáo cũ",
+                        "the figure is the same as last round's though it changes every month: "
+                        "perhaps copied from an old report",
+                    ),
                 )
         columns: dict[str, list[bool]] = defaultdict(list)
         for key, ev in self.ctx.evaluations.items():
@@ -336,8 +383,11 @@ class Checker:
                     Severity.WARNING,
                     "column_unchanged",
                     (code, "", ""),
-                    f"{len(same)} đơn vị",
-                    "cả cột số liệu giống hệt kỳ trước ở mọi đơn vị: có thể chưa được cập nhật",
+                    self.say(f"{len(same)} đơn vị", f"{len(same)} units"),
+                    self.say(
+                        "cả cột số liệu giống hệt kỳ trước ở mọi đơn vị: có thể chưa được cập nhật",
+                        "the whole column is the same as last round's for every unit: perhaps not updated",
+                    ),
                 )
 
     def outliers(self) -> Iterator[QualityFinding]:
@@ -360,9 +410,14 @@ class Checker:
                     Severity.WARNING,
                     "outlier",
                     key,
-                    f"{figure(fact.value, ind.kind, ind.decimals)}; trung vị {len(values)} kỳ trước: "
-                    f"{figure(median, ind.kind, ind.decimals)}",
-                    "số liệu khác xa các kỳ trước của chính đơn vị: cần xác minh",
+                    self.say(
+                        f"{self.fig(fact.value, ind)}; trung vị {len(values)} kỳ trước: {self.fig(median, ind)}",
+                        f"{self.fig(fact.value, ind)}; median of {len(values)} earlier rounds: {self.fig(median, ind)}",
+                    ),
+                    self.say(
+                        "số liệu khác xa các kỳ trước của chính đơn vị: cần xác minh",
+                        "the figure is far from the unit's own earlier rounds: to be verified",
+                    ),
                 )
 
     def identical_rows(self) -> Iterator[QualityFinding]:
@@ -388,7 +443,7 @@ class Checker:
                         breakdowns[(code, tuple(sorted((f.category, f.value) for f in parts)))].append(unit)
             for units in rows.values():
                 if len(units) > 1:
-                    yield self._copy_finding(ds.code, "", units, "toàn bộ số liệu của dòng")
+                    yield self._copy_finding(ds.code, "", units, self.say("toàn bộ số liệu của dòng", "every figure"))
             for (code, parts_), units in breakdowns.items():
                 if len(units) > 1:
                     ind = self.ctx.indicator(code)
@@ -396,8 +451,8 @@ class Checker:
                         ds.code,
                         code,
                         units,
-                        "các số liệu theo phân loại: "
-                        + ", ".join(f"{ind.category_label(c)} {number(v)}" for c, v in parts_),
+                        self.say("các số liệu theo phân loại: ", "the figures by category: ")
+                        + ", ".join(f"{ind.category_label(c)} {self.num(v)}" for c, v in parts_),
                     )
 
     def _copy_finding(self, dataset: str, indicator: str, units: list[str], what: str) -> QualityFinding:
@@ -410,7 +465,10 @@ class Checker:
             indicator,
             "",
             names,
-            f"các đơn vị {names} có {what} trùng nhau: nghi sao chép",
+            self.say(
+                f"các đơn vị {names} có {what} trùng nhau: nghi sao chép",
+                f"the units {names} have the same {what}: perhaps copied",
+            ),
         )
 
     def missing_units(self) -> Iterator[QualityFinding]:
@@ -434,8 +492,11 @@ class Checker:
                     "",
                     "",
                     "",
-                    f"{len(gone)} đơn vị kỳ trước",
-                    "bộ số liệu có ở kỳ trước nhưng kỳ này không có",
+                    self.say(f"{len(gone)} đơn vị kỳ trước", f"{len(gone)} units last round"),
+                    self.say(
+                        "bộ số liệu có ở kỳ trước nhưng kỳ này không có",
+                        "the dataset had figures last round but has none this round",
+                    ),
                 )
                 continue
             ended = [u for u in gone if not in_force(self.ctx.unit(u), days)]
@@ -449,15 +510,21 @@ class Checker:
                     unit,
                     "",
                     "",
-                    "kỳ trước có số liệu",
-                    "đơn vị có số liệu ở kỳ trước nhưng kỳ này không có",
+                    self.say("kỳ trước có số liệu", "figures last round"),
+                    self.say(
+                        "đơn vị có số liệu ở kỳ trước nhưng kỳ này không có",
+                        "the unit had figures last round but has none this round",
+                    ),
                 )
 
     def _succeeded(self, dataset: str, unit: str) -> QualityFinding:
         """An info for a unit that had figures in the baseline and has ended before this round."""
         old = self.ctx.unit(unit)
         ended = old.valid_to.strftime("%d/%m/%Y") if old.valid_to else ""
-        heirs = ", ".join(self.ctx.unit(s).name for s in old.successors) or "không có đơn vị kế thừa"
+        if self.language == "en" and old.valid_to:
+            ended = short_date(old.valid_to, "en")
+        named = ", ".join(self.ctx.unit(s).name for s in old.successors)
+        heirs = named or self.say("không có đơn vị kế thừa", "no successor")
         return QualityFinding(
             Severity.INFO,
             "succeeded_unit",
@@ -465,8 +532,11 @@ class Checker:
             unit,
             "",
             "",
-            f"kết thúc {ended} → {heirs}",
-            f"{old.name} đã kết thúc ngày {ended}, không còn báo cáo; đơn vị kế thừa: {heirs}",
+            self.say(f"kết thúc {ended} → {heirs}", f"ended {ended} → {heirs}"),
+            self.say(
+                f"{old.name} đã kết thúc ngày {ended}, không còn báo cáo; đơn vị kế thừa: {heirs}",
+                f"{old.name} ended on {ended} and reports no more; its successors: {heirs}",
+            ),
         )
 
     def _successors_missing(
@@ -490,17 +560,22 @@ class Checker:
                 unit,
                 "",
                 "",
-                f"kỳ trước có số liệu: {names}",
-                f"đơn vị mới chưa báo cáo, trong khi đơn vị tiền thân đã báo cáo ở kỳ trước ({names})",
+                self.say(f"kỳ trước có số liệu: {names}", f"figures last round: {names}"),
+                self.say(
+                    f"đơn vị mới chưa báo cáo, trong khi đơn vị tiền thân đã báo cáo ở kỳ trước ({names})",
+                    f"the new unit has not reported, while its predecessors reported last round ({names})",
+                ),
             )
 
     def declared_rules(self) -> Iterator[QualityFinding]:
         """The catalogue's validation rules that only a whole round can break, on the figures the round shows."""
         figures = {key: fact.value for key, fact in self.ctx.main.items() if not fact.computed}
         for s in round_shortfalls(self.ctx.catalogue, figures):
-            yield QualityFinding(s.severity, s.rule, s.dataset, s.unit, s.indicator, "", s.figures, s.message_vi)
+            message = self.say(s.message_vi, s.message_en)
+            yield QualityFinding(s.severity, s.rule, s.dataset, s.unit, s.indicator, "", s.figures, message)
 
 
-def run_checks(ctx: RoundContext, history: Sequence[RoundFacts] = ()) -> list[QualityFinding]:
-    """Every data-quality finding of the round in `ctx` (with earlier rounds for outliers), errors first."""
-    return Checker(ctx, history).run()
+def run_checks(ctx: RoundContext, history: Sequence[RoundFacts] = (), language: str = "vi") -> list[QualityFinding]:
+    """Every data-quality finding of the round in `ctx` (with earlier rounds for outliers), errors first, said in
+    `language` ("vi" or "en")."""
+    return Checker(ctx, history, language).run()

@@ -22,6 +22,7 @@ from dxmonitor.accounts.scope import Principal
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Round, Unit
 from dxmonitor.catalogue.round_store import open_round, record, unknown_round
+from dxmonitor.catalogue.rounds import round_days
 from dxmonitor.intake.days import ReportingDays
 from dxmonitor.intake.limits import Limits
 from dxmonitor.intake.locks import hold_units, write_transaction
@@ -101,10 +102,12 @@ def guard(
     round_: Round,
     created: bool,
     is_admin: bool = False,
+    unplaced: tuple[str, str] | None = None,
 ) -> list[Problem]:
     """Every check beyond the rows themselves, holding the locks; returns the errors about the writer's scope.
 
-    A closed round takes no figure but an admin's."""
+    A closed round takes no figure but an admin's; a reporter whose unit is not on the round's tree (`unplaced`: why,
+    from `Principal.on`) none at all."""
     before = len(plan.problems)
     if round_.is_closed and not is_admin:
         when = timezone.localtime(round_.closed_at).strftime("%d/%m/%Y") if round_.closed_at else ""
@@ -116,7 +119,12 @@ def guard(
             )
         )
         return []
-    restrict_to(plan, can_write, catalogue)
+    if unplaced is not None and plan.values:
+        (vi, en), code = unplaced, round_.code
+        problem = error(Location(field="round"), f"không ghi được kỳ {code}: {vi}", f"cannot write round {code}: {en}")
+        plan.problems.append(problem)
+    else:
+        restrict_to(plan, can_write, catalogue)
     outside = plan.problems[before:]
     check_locks(plan, catalogue)
     deadline = round_.deadline.date() if round_.deadline else None
@@ -148,8 +156,9 @@ def write(
         units = Unit.objects.filter(code__in={v.unit for v in plan.values}).values_list("pk", flat=True)
         hold_units(round_.pk, units)
         settle_undated(plan, None if created else round_)
-        principal = writer.principal
-        outside = guard(plan, catalogue, principal.can_write, round_, created, principal.is_admin)
+        # the writer's units on the tree of the round's days: a reporter of an ended district writes nothing after it
+        principal = writer.principal.on(catalogue, round_days(round_.code))
+        outside = guard(plan, catalogue, principal.can_write, round_, created, principal.is_admin, principal.unplaced)
         if not plan.ok:
             transaction.set_rollback(True)
             return WriteResult(plan, None, outside)

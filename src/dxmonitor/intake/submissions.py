@@ -13,6 +13,7 @@ from dxmonitor.accounts.scope import Principal
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.models import Dataset, Round, Unit
+from dxmonitor.catalogue.rounds import round_days
 from dxmonitor.evaluation.completeness import DatasetCompleteness
 from dxmonitor.intake.completeness import completeness
 from dxmonitor.intake.locks import Busy, hold_units, write_transaction
@@ -79,7 +80,7 @@ def _act(
         found = Submission.objects.filter(round=round_, dataset=dataset, unit=unit).first()
         submission = found or Submission(round=round_, dataset=dataset, unit=unit, status=Status.DRAFT.value)
         before = Status(submission.status)
-        after = move(before, action, who, unit.code, reason)
+        after = move(before, action, who.on(get_catalogue(), round_days(round_.code)), unit.code, reason)
         if isinstance(after, Refusal):
             return after
         if action is Action.SUBMIT and (unfit := unfit_to_submit(round_, dataset, unit)) is not None:

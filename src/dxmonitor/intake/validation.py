@@ -41,10 +41,13 @@ class RuleContext:
     def name(self, unit: str) -> str:
         return self.catalogue.units[unit].name
 
-    def label(self, indicator: str) -> str:
-        """An indicator as people read it: its name, not its code."""
+    def label(self, indicator: str, language: str = "vi") -> str:
+        """An indicator as people read it: its name, not its code (a unit's attribute by what it counts)."""
         found = self.catalogue.indicators.get(indicator)
-        return found.name if found else indicator
+        if found is not None:
+            return found.name
+        vi, en = UNIT_ATTRIBUTES.get(indicator, (indicator, indicator))
+        return en if language == "en" else vi
 
     def whole(self, indicator: str, unit: str) -> Decimal | None:
         """The unit's figure over every category: the total when one is written, else its categories summed."""
@@ -84,8 +87,16 @@ def _main(values: list[PlannedValue]) -> dict[Key, PlannedValue]:
     return out
 
 
+# The unit's attributes a rule may compare with, as people say them.
+UNIT_ATTRIBUTES = {"unit.communes": ("số xã của đơn vị", "the unit's number of communes")}
+
+
 def _n(value: Decimal) -> str:
     return f"{value.normalize():f}"
+
+
+def _bound(value: Decimal | None) -> str:
+    return "…" if value is None else _n(value)
 
 
 class RuleCheck:
@@ -97,8 +108,8 @@ class RuleCheck:
         self.severity = Severity.ERROR if spec.severity == "error" else Severity.WARNING
 
     def problem(self, at: Location, vi: str, en: str) -> Problem:
-        tag = f" [{self.dataset.code}: {self.spec.rule}]"
-        return Problem(self.severity, at, vi + tag, en + tag)
+        """A broken rule said with names only: the dataset's and the rule's codes are not for people."""
+        return Problem(self.severity, at, vi, en)
 
     def mine(self, ctx: RuleContext) -> list[PlannedValue]:
         return [v for (i, _, _), v in ctx.planned.items() if i == self.spec.indicator]
@@ -114,8 +125,8 @@ class Range(RuleCheck):
             if (low is not None and v.value < low) or (high is not None and v.value > high):
                 yield self.problem(
                     v.at("value"),
-                    f"{v.indicator} = {_n(v.value)} ngoài khoảng [{low}; {high}]",
-                    f"{v.indicator} = {_n(v.value)} outside [{low}; {high}]",
+                    f"{ctx.label(v.indicator)} = {_n(v.value)} ngoài khoảng [{_bound(low)}; {_bound(high)}]",
+                    f"{ctx.label(v.indicator)} = {_n(v.value)} outside [{_bound(low)}; {_bound(high)}]",
                 )
 
 
@@ -131,8 +142,8 @@ class PartsTotal(RuleCheck):
                 if len(parts) == len(members) and total != v.value:
                     yield self.problem(
                         v.at("value"),
-                        f"tổng {_n(v.value)} của {ind.code} ({ctx.name(v.unit)}) khác tổng các phân loại {_n(total)}",
-                        f"total {_n(v.value)} of {ind.code} ({ctx.name(v.unit)}) differs from the sum of "
+                        f"tổng {_n(v.value)} của {ind.name} ({ctx.name(v.unit)}) khác tổng các phân loại {_n(total)}",
+                        f"total {_n(v.value)} of {ind.name} ({ctx.name(v.unit)}) differs from the sum of "
                         f"its categories {_n(total)}",
                     )
 
@@ -145,8 +156,9 @@ class NotAbove(RuleCheck):
             if cap is not None and v.value > cap:
                 yield self.problem(
                     v.at("value"),
-                    f"{v.indicator} = {_n(v.value)} lớn hơn {limit} = {_n(cap)} ({ctx.name(v.unit)})",
-                    f"{v.indicator} = {_n(v.value)} is above {limit} = {_n(cap)}",
+                    f"{ctx.label(v.indicator)} = {_n(v.value)} lớn hơn {ctx.label(limit)} = {_n(cap)} "
+                    f"({ctx.name(v.unit)})",
+                    f"{ctx.label(v.indicator)} = {_n(v.value)} is above {ctx.label(limit, 'en')} = {_n(cap)}",
                 )
 
 
@@ -187,10 +199,11 @@ class RateMatches(RuleCheck):
             expected = num / den * self.spec.scale
             if abs(expected - v.value) > self.spec.tolerance:
                 shown = f"{expected.quantize(Decimal('0.01')).normalize():f}"
+                ratio = f"{ctx.label(self.spec.numerator or '')} / {ctx.label(self.spec.denominator or '')}"
                 yield self.problem(
                     v.at("value"),
-                    f"tỷ lệ {_n(v.value)} khác {self.spec.numerator}/{self.spec.denominator} = {shown}",
-                    f"rate {_n(v.value)} differs from {self.spec.numerator}/{self.spec.denominator} = {shown}",
+                    f"tỷ lệ {_n(v.value)} khác {ratio} = {shown}",
+                    f"rate {_n(v.value)} differs from {ratio} = {shown}",
                 )
 
 
@@ -201,8 +214,8 @@ class Cumulative(RuleCheck):
             if before is not None and v.value < before:
                 yield self.problem(
                     v.at("value"),
-                    f"số lũy kế {v.indicator} giảm từ {_n(before)} (kỳ trước) xuống {_n(v.value)}",
-                    f"running total {v.indicator} fell from {_n(before)} (last round) to {_n(v.value)}",
+                    f"số lũy kế {ctx.label(v.indicator)} giảm từ {_n(before)} (kỳ trước) xuống {_n(v.value)}",
+                    f"running total {ctx.label(v.indicator)} fell from {_n(before)} (last round) to {_n(v.value)}",
                 )
 
 
@@ -217,8 +230,8 @@ class Required(RuleCheck):
             if missing and any(ctx.figure(i, unit) is not None for i in self.dataset.indicators):
                 yield self.problem(
                     Location(field="indicator"),
-                    f"{ctx.name(unit)} chưa có chỉ tiêu bắt buộc: {', '.join(missing)}",
-                    f"{ctx.name(unit)} lacks required indicators: {', '.join(missing)}",
+                    f"{ctx.name(unit)} chưa có chỉ tiêu bắt buộc: {'; '.join(ctx.label(i) for i in missing)}",
+                    f"{ctx.name(unit)} lacks required indicators: {'; '.join(ctx.label(i) for i in missing)}",
                 )
 
 

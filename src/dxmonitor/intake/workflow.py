@@ -62,9 +62,11 @@ class Refusal:
 
 
 def move(status: Status, action: Action, who: Principal, unit: str, reason: str = "") -> Status | Refusal:
-    """The status after `action`, or why it is refused."""
+    """The status after `action`, or why it is refused; `who` is read on the round's tree (`Principal.on`)."""
     allowed_from, to = MOVES[action]
     if action is Action.SUBMIT:
+        if not who.can_write(unit) and who.unplaced is not None:
+            return Refusal(*who.unplaced)  # a reporter whose unit is not on the round's tree: say why
         if not who.can_write(unit):
             return Refusal(
                 "chỉ cán bộ của đơn vị (hoặc quản trị) được nộp", "only the unit's reporter or an admin may submit"

@@ -1,25 +1,23 @@
-"""Who issues a round's report: its number series and its signer. The one place to switch to the round's own
-issuer fields (catalogue Round) once they exist; until then both come from settings.REPORT_ISSUER."""
+"""Who issues a round's report, as issuing needs it: the number's series, the signer and the place, all from the
+issuer the round keeps (catalogue Round's `issuer_*` fields, through reports.generate.issuer_of)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
-
 from dxmonitor.catalogue.models import Round
-from dxmonitor.issuing.numbering import series_from_number
+from dxmonitor.reports.generate import issuer_of
 
 
 def series_of(round_: Round) -> str:
-    """The number series of the round's agency: the round's written number without its sequence, else BC-<agency>."""
-    if round_.report_number:
-        return series_from_number(round_.report_number)
-    issuer: dict[str, Any] = settings.REPORT_ISSUER
-    return f"BC-{issuer['agency_short']}"
+    """The number series of the round's agency: "BC-STTTT" (Số 01, 02, … run per series and year)."""
+    return issuer_of(round_).series
 
 
 def signer_of(round_: Round) -> str:
     """The signer as printed under the signature: title and name."""
-    issuer: dict[str, Any] = settings.REPORT_ISSUER
-    return " ".join(part for part in (issuer["signer_title"], issuer["signer_name"]) if part)
+    issuer = issuer_of(round_)
+    return " ".join(part for part in (issuer.signer_title, issuer.signer_name) if part)
+
+
+def place_of(round_: Round) -> str:
+    """Where the report is issued (the signature's location)."""
+    return issuer_of(round_).place

@@ -24,7 +24,7 @@ from dxmonitor.catalogue.models import Round
 from dxmonitor.intake.locks import Busy, write_transaction
 from dxmonitor.issuing import signing
 from dxmonitor.issuing.hashing import sha256_of
-from dxmonitor.issuing.issuer import series_of, signer_of
+from dxmonitor.issuing.issuer import place_of, series_of, signer_of
 from dxmonitor.issuing.models import IssuedReport
 from dxmonitor.issuing.numbering import format_number, next_sequence
 from dxmonitor.reports.export import export_rows
@@ -140,7 +140,7 @@ def _make_files(
         for path in made:
             target = report_path(folder, code, path.suffix.lstrip("."))
             if path.suffix == ".pdf" and credentials is not None:
-                place = str(settings.REPORT_ISSUER["place"])
+                place = place_of(record.round)
                 signing.sign_pdf(path, target, credentials, f"Ban hành {record.number}", place)
             else:
                 shutil.copyfile(path, target)

@@ -228,19 +228,26 @@ CATALOGUE_DIR = Path(
     os.environ.get("DXMONITOR_CATALOGUE_DIR", Path(__file__).resolve().parent.parent / "catalogue" / "data")
 )
 
-# What the report prints in its header and signature block.
-REPORT_ISSUER = {
-    "parent_agency": os.environ.get("DXMONITOR_PARENT_AGENCY", "UBND TỈNH BÌNH PHƯỚC"),
-    "agency": os.environ.get("DXMONITOR_AGENCY", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"),
-    "agency_name": os.environ.get("DXMONITOR_AGENCY_NAME", "Sở Thông tin và Truyền thông"),
-    "agency_short": os.environ.get("DXMONITOR_AGENCY_SHORT", "STTTT"),
-    "place": os.environ.get("DXMONITOR_PLACE", "Bình Phước"),
-    "signer_title": os.environ.get("DXMONITOR_SIGNER_TITLE", "GIÁM ĐỐC"),
-    "signer_name": os.environ.get("DXMONITOR_SIGNER_NAME", ""),
-    "recipients": os.environ.get(
-        "DXMONITOR_RECIPIENTS", "Ban Chỉ đạo về CĐS tỉnh;Các sở, ban, ngành;UBND các huyện, thị xã, thành phố;Lưu: VT"
-    ).split(";"),
+# Who issues the report is data: catalogue/data/issuers.yaml (in CATALOGUE_DIR) names the issuer in force on each
+# day, and a round takes the one in force on its last day when it is opened, then keeps it (an admin edits it on the
+# round's page). A deployment replaces parts of it for every round it opens from now on with these overrides:
+# parent_agency, agency, agency_name, place, signer_title, signer_name, series ("BC-STTTT"), recipients (a list, or
+# ";"-separated). Each DXMONITOR_* variable below that is set overrides its part.
+_ISSUER_ENV = {
+    "parent_agency": "DXMONITOR_PARENT_AGENCY",
+    "agency": "DXMONITOR_AGENCY",
+    "agency_name": "DXMONITOR_AGENCY_NAME",
+    "place": "DXMONITOR_PLACE",
+    "signer_title": "DXMONITOR_SIGNER_TITLE",
+    "signer_name": "DXMONITOR_SIGNER_NAME",
+    "series": "DXMONITOR_NUMBER_SERIES",
+    "recipients": "DXMONITOR_RECIPIENTS",
 }
+REPORT_ISSUER_OVERRIDES: dict[str, object] = {
+    part: os.environ[name] for part, name in _ISSUER_ENV.items() if os.environ.get(name)
+}
+if os.environ.get("DXMONITOR_AGENCY_SHORT") and "series" not in REPORT_ISSUER_OVERRIDES:  # its name before series
+    REPORT_ISSUER_OVERRIDES["series"] = f"BC-{os.environ['DXMONITOR_AGENCY_SHORT']}"
 
 # How far reading one submission file may go (intake/limits.py): past a limit the file is refused at once, saying which.
 INTAKE_LIMITS = {

@@ -6,12 +6,11 @@ import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from django.conf import settings
 
 from dxmonitor.catalogue.current import get_catalogue
+from dxmonitor.catalogue.issuers import ROUND_ISSUER_FIELDS
 from dxmonitor.catalogue.models import Round
+from dxmonitor.catalogue.round_store import issuer_defaults
 from dxmonitor.catalogue.rounds import round_days
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.facts import RoundFacts
@@ -58,9 +57,21 @@ RENDERERS: dict[str, Callable[[Document, Path], Path]] = {
 }
 
 
-def issuer_from_settings() -> Issuer:
-    config: dict[str, Any] = settings.REPORT_ISSUER
-    return Issuer(**config)
+def issuer_of(round_: Round) -> Issuer:
+    """Who issues the round's report: what the round keeps; a round made without it (only code that writes rounds
+    directly does) takes the issuer in force on its days."""
+    kept = {name: getattr(round_, name) for name in ROUND_ISSUER_FIELDS}
+    parts = kept if round_.issuer_agency else issuer_defaults(round_.code)
+    return Issuer(
+        parent_agency=parts["issuer_parent_agency"],
+        agency=parts["issuer_agency"],
+        agency_name=parts["issuer_agency_name"],
+        place=parts["issuer_place"],
+        signer_title=parts["issuer_signer_title"],
+        signer_name=parts["issuer_signer_name"],
+        series=parts["issuer_series"],
+        recipients=parts["issuer_recipients"].splitlines(),
+    )
 
 
 def round_context(round_: Round, baseline: Round | None) -> RoundContext:
@@ -97,8 +108,8 @@ def build_document(
     from dxmonitor.reports.statistics import build_report
 
     round_, baseline = round_and_baseline(round_code, baseline_code)
-    issuer = issuer_from_settings()
-    number = number or round_.report_number or f"      /BC-{issuer.agency_short}"
+    issuer = issuer_of(round_)
+    number = number or round_.report_number or f"      /{issuer.series}"
     outline = outline_on(round_days(round_.code))  # the outline in force on the round's days, as its tree
     editorial, problems = written_sections(round_, outline, sections_dir)
     if problems:

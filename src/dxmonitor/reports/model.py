@@ -120,9 +120,11 @@ class Editorial:
 
 @dataclass(frozen=True)
 class Issuer:
+    """Who issues the report (a round keeps it: catalogue.models.Round's `issuer_*` fields)."""
+
     parent_agency: str
     agency: str
-    agency_short: str
+    series: str  # the number's series: "BC-STTTT" in "Số: 02/BC-STTTT"
     place: str
     signer_title: str
     signer_name: str

@@ -23,6 +23,7 @@ from dxmonitor.intake.workflow import ACTION_VI, NEEDS_REASON, STATUS_VI, Action
 from dxmonitor.web.access import member_required
 from dxmonitor.web.entry_form import Cell, stored_figures
 from dxmonitor.web.intake_pages import dataset_or_404, denied, event_data, moment, principal_of, round_or_404, told
+from dxmonitor.web.language import page_language
 from dxmonitor.web.pages import respond
 from dxmonitor.web.presenters import Data, num, round_data
 
@@ -46,9 +47,11 @@ def figures_of(round_: rows.Round, ds: Dataset, unit: str) -> list[Data]:
                 "category": cell.category,
                 "label": cell.label,
                 "value": num(value.value) if value else None,
-                "value_text": figure(value.value, ind.kind, ind.decimals) if value else "",
-                "as_of": window_text(window) if window else "",
-                "target_text": target_text(target.op, target.value, ind.kind, ind.decimals) if target else "",
+                "value_text": figure(value.value, ind.kind, ind.decimals, page_language()) if value else "",
+                "as_of": window_text(window, page_language()) if window else "",
+                "target_text": target_text(target.op, target.value, ind.kind, ind.decimals, page_language())
+                if target
+                else "",
                 "verdict": verdict(ind, value.value if value else None, window) or "",
                 "source_text": Source(value.source).label if value else "",
                 "by": value.updated_by if value else "",

@@ -40,10 +40,12 @@ from dxmonitor.web.intake_pages import (
     dataset_or_404,
     denied,
     moment,
-    principal_of,
+    principal_on,
     round_or_404,
     told,
+    unplaced_text,
 )
+from dxmonitor.web.language import page_language
 from dxmonitor.web.pages import respond
 from dxmonitor.web.presenters import Data, num, round_data
 
@@ -201,8 +203,8 @@ def entry_data(
                 if value is None
                 else {
                     "value": num(value.value),
-                    "value_text": figure(value.value, ind.kind, EXACT),
-                    "as_of": window_text(window),
+                    "value_text": figure(value.value, ind.kind, EXACT, page_language()),
+                    "as_of": window_text(window, page_language()),
                     "source": value.source,
                     "source_text": Source(value.source).label,
                     "by": value.updated_by,
@@ -237,14 +239,16 @@ def entry_data(
 @member_required
 def entry(request: HttpRequest, code: str, dataset: str, unit: str, fmt: str | None = None) -> HttpResponse:
     """A unit's figures of a dataset for the round: save a draft (checked as a file is), or save and submit."""
-    round_, catalogue, principal = round_or_404(code), get_catalogue(), principal_of(request)
+    round_, catalogue = round_or_404(code), get_catalogue()
+    principal = principal_on(request, code, catalogue)
     ds = dataset_or_404(catalogue, dataset)
     if unit not in ds.units:
         raise Http404(_("Đơn vị %(unit)s không thuộc bộ số liệu %(dataset)s") % {"unit": unit, "dataset": ds.code})
     if principal.role is Role.VIEWER:
         return denied(request, _("Thành viên Ban Chỉ đạo chỉ được xem số liệu."), fmt)
     if not principal.can_write(unit):
-        return denied(request, _("Bạn chỉ được nhập số liệu của đơn vị mình và các đơn vị trực thuộc."), fmt)
+        mine = _("Bạn chỉ được nhập số liệu của đơn vị mình và các đơn vị trực thuộc.")
+        return denied(request, unplaced_text(principal) or mine, fmt)
     template = "web/intake_entry.html"
     if request.method != "POST":
         return respond(request, fmt, template, entry_data(round_, ds, unit, principal))

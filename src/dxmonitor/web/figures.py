@@ -13,6 +13,7 @@ from dxmonitor.charts.render import svg
 from dxmonitor.charts.specs import Point, trend
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.web.history import History
+from dxmonitor.web.language import page_language, round_name
 from dxmonitor.web.presenters import dataset_of, tile
 from dxmonitor.web.reader import Reader
 from dxmonitor.web.tables import UnitHistory
@@ -23,7 +24,14 @@ Drawing = dict[str, str]  # title and svg
 def by_unit(ctx: RoundContext, code: str, units: Sequence[str], title: str | None = None) -> Drawing | None:
     """The indicator's figures of `units` as bars against its target line."""
     chart = by_unit_chart(
-        ctx, code, units, title="", target_word=pgettext("target", "Chỉ tiêu"), legend_title=_("Đánh giá")
+        ctx,
+        code,
+        units,
+        title="",
+        target_word=pgettext("target", "Chỉ tiêu"),
+        legend_title=_("Đánh giá"),
+        language=page_language(),
+        verdict_labels=(_("Đạt"), _("Không đạt")),
     )
     if chart is None:
         return None
@@ -51,21 +59,20 @@ def trend_of(
             figure = tile(ctx, code, reader)
             value = figure["value"]
             if isinstance(value, int | float) and not figure["partial"]:  # a sum of some units is no point of the whole
-                points.append(
-                    Point(round_.name, order, ctx.indicator(code).name, float(value), str(figure["value_text"]))
-                )
+                name, text = ctx.indicator(code).name, str(figure["value_text"])
+                points.append(Point(round_name(round_.name), order, name, float(value), text))
     if not points:
         return None
     last = history.context(rounds[-1])
     kinds = {last.indicator(c).kind for c in codes}
-    target = target_of(last, codes[0], pgettext("target", "Chỉ tiêu")) if len(codes) == 1 else None
+    target = target_of(last, codes[0], pgettext("target", "Chỉ tiêu"), page_language()) if len(codes) == 1 else None
     chart = trend(points, title="", target=target, percent=kinds == {"percent"})
     return {"title": title, "svg": svg(chart)}
 
 
 def unit_trend(table: UnitHistory, rounds: Sequence[Round], title: str) -> Drawing | None:
     """A unit's rates across rounds, one line each, from its history table."""
-    names = {r.code: (order, r.name) for order, r in enumerate(rounds)}
+    names = {r.code: (order, round_name(r.name)) for order, r in enumerate(rounds)}
     points = []
     for row in table["rows"]:
         if row["kind"] != "percent" or row["category"]:

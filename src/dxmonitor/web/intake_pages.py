@@ -43,6 +43,7 @@ from dxmonitor.intake.workflow import ACTION_VI, NEEDS_REASON, STATUS_VI, Action
 from dxmonitor.problems import SEVERITY_VI, Severity
 from dxmonitor.reports.generate import history_of, round_context
 from dxmonitor.web.access import member_required
+from dxmonitor.web.language import page_language
 from dxmonitor.web.pages import as_json, respond, wants_json
 from dxmonitor.web.presenters import Data, finding_data, num, round_data
 from dxmonitor.web.reader import Reader
@@ -58,6 +59,16 @@ LONG_FIELDS = ("unit", "indicator", "category", "value", "as_of", "note", "measu
 def principal_of(request: HttpRequest) -> Principal:
     principal: Principal = request.principal  # type: ignore[attr-defined]  # put there by member_required
     return principal
+
+
+def principal_on(request: HttpRequest, code: str, catalogue: Catalogue) -> Principal:
+    """The member, a reporter with the units of the tree of the round `code`'s days (`Principal.on`)."""
+    return principal_of(request).on(catalogue, round_days(code))
+
+
+def unplaced_text(principal: Principal) -> str | None:
+    """Why a reporter has no unit on the round's tree ("… ended on 30/06/2025; its successors: …"), or None."""
+    return " / ".join(principal.unplaced) if principal.unplaced else None
 
 
 def round_or_404(code: str) -> rows.Round:
@@ -86,11 +97,11 @@ def moment(value: datetime | None) -> str:
     if value is None:
         return ""
     local = timezone.localtime(value)
-    return f"{local:%H:%M} {short_date(local.date())}"
+    return f"{local:%H:%M} {short_date(local.date(), page_language())}"
 
 
 def count_text(n: int) -> str:
-    return number(Decimal(n))
+    return number(Decimal(n), language=page_language())
 
 
 def told(refusal: Refusal, where: str) -> SafeString:
@@ -285,8 +296,8 @@ def _act(request: HttpRequest, round_: rows.Round, principal: Principal, catalog
 @member_required
 def submissions(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResponse:
     """The round's reporting per dataset and unit; admins and reporters act on submissions from here."""
-    round_ = round_or_404(code)
-    principal, catalogue = principal_of(request), get_catalogue()
+    round_, catalogue = round_or_404(code), get_catalogue()
+    principal = principal_on(request, code, catalogue)
     if request.method == "POST":
         if principal.role is Role.VIEWER:
             return denied(request, _("Thành viên Ban Chỉ đạo chỉ được xem số liệu."))
@@ -306,11 +317,11 @@ def change_data(change: ValueChange, ind: Indicator) -> Data:
         "source_ref": change.source_ref,
         "category": change.category,
         "category_text": ind.category_label(change.category),
-        "as_of": window_text(Window.from_key(change.window)),
+        "as_of": window_text(Window.from_key(change.window), page_language()),
         "old_value": num(change.old_value),
-        "old_text": figure(change.old_value, ind.kind, EXACT),
+        "old_text": figure(change.old_value, ind.kind, EXACT, page_language()),
         "new_value": num(change.new_value),
-        "new_text": figure(change.new_value, ind.kind, EXACT),
+        "new_text": figure(change.new_value, ind.kind, EXACT, page_language()),
         "note": change.note,
     }
 
@@ -318,9 +329,9 @@ def change_data(change: ValueChange, ind: Indicator) -> Data:
 @member_required
 def value_history(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     """Every change of a value (`?round=&unit=&indicator=`, `&category=` to keep one), newest first."""
-    catalogue, principal = get_catalogue(), principal_of(request)
-    query = request.GET
+    catalogue, query = get_catalogue(), request.GET
     round_ = round_or_404(query.get("round", ""))
+    principal = principal_on(request, round_.code, catalogue)
     unit, ind = query.get("unit", ""), catalogue.indicators.get(query.get("indicator", ""))
     if unit not in catalogue.units or ind is None:
         raise Http404(_("Không có đơn vị hoặc chỉ tiêu đó"))
@@ -344,9 +355,9 @@ def value_history(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
             {
                 "category": v.category,
                 "category_text": ind.category_label(v.category),
-                "as_of": window_text(Window.from_key(v.window)),
+                "as_of": window_text(Window.from_key(v.window), page_language()),
                 "value": num(v.value),
-                "value_text": figure(v.value, ind.kind, EXACT),
+                "value_text": figure(v.value, ind.kind, EXACT, page_language()),
                 "source_text": Source(v.source).label,
                 "by": v.updated_by,
                 "at_text": moment(v.updated_at),
@@ -369,8 +380,8 @@ def checks(request: HttpRequest, code: str, fmt: str | None = None) -> HttpRespo
     asked = request.GET.get("baseline", "")
     baseline = round_or_404(asked) if asked else round_.effective_baseline()
     ctx = round_context(round_, baseline)
-    reader = Reader.of(principal_of(request), ctx.catalogue)
-    found = [f for f in run_checks(ctx, history_of(round_)) if reader.sees(f.unit)]
+    reader = Reader.of(principal_of(request), ctx.catalogue, round_days(round_.code))
+    found = [f for f in run_checks(ctx, history_of(round_), page_language()) if reader.sees(f.unit)]
     groups = []
     for severity in Severity:
         mine = [f for f in found if f.severity is severity]
@@ -404,15 +415,16 @@ def checks(request: HttpRequest, code: str, fmt: str | None = None) -> HttpRespo
 @member_required
 def template(request: HttpRequest, code: str, dataset: str) -> HttpResponse:
     """The dataset's XLSX template for the round, with a row for each unit the member enters figures for."""
-    catalogue, principal = get_catalogue(), principal_of(request)
+    catalogue = get_catalogue()
     if not ROUND_CODE.match(code):
         raise Http404(_("Mã kỳ %(code)s phải có dạng YYYY-MM") % {"code": code})
+    principal = principal_on(request, code, catalogue)
     ds = dataset_or_404(catalogue, dataset)
     if principal.role is Role.VIEWER:
         return denied(request, _("Thành viên Ban Chỉ đạo chỉ được xem số liệu."))
     units = [u for u in dataset_units(ds.units, catalogue, round_days(code)) if principal.can_write(u)]
     if not units:
-        return denied(request, _("Bộ số liệu này không có đơn vị của bạn."))
+        return denied(request, unplaced_text(principal) or _("Bộ số liệu này không có đơn vị của bạn."))
     found = rows.Round.objects.filter(code=code).first()
     name = found.name if found else round_name(code)
     with tempfile.TemporaryDirectory() as folder:

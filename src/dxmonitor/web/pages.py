@@ -38,6 +38,7 @@ from dxmonitor.web.access import member_required
 from dxmonitor.web.figures import by_unit, headline_charts, trend_of, unit_trend
 from dxmonitor.web.history import History
 from dxmonitor.web.kept import KEEP_SECONDS, kept, page_key
+from dxmonitor.web.language import page_language
 from dxmonitor.web.presenters import Data, round_data
 from dxmonitor.web.reader import Reader
 from dxmonitor.web.units import KIND_ORDER, kind_label, unit_data
@@ -110,10 +111,14 @@ def table_page(request: HttpRequest, table: tables.UnitTable, sort: str = "") ->
     }
 
 
-def reader_of(request: HttpRequest, catalogue: Catalogue) -> Reader:
-    """What the signed-in member may read (member_required has put their principal on the request)."""
+def reader_of(request: HttpRequest, catalogue: Catalogue, round_code: str | None = None) -> Reader:
+    """What the signed-in member may read (member_required has put their principal on the request); with a round
+    (`""`: the latest), a reporter's units on the tree of its days."""
     principal: Principal = request.principal  # type: ignore[attr-defined]
-    return Reader.of(principal, catalogue)
+    if round_code is None:
+        return Reader.of(principal, catalogue)
+    code = round_code or Round.objects.order_by("-code").values_list("code", flat=True).first() or ""
+    return Reader.of(principal, catalogue, round_days(code))
 
 
 def chosen_round(history: History, code: str | None) -> Round:
@@ -168,7 +173,7 @@ def dashboard_page(code: str, reader: Reader) -> Computed | None:
         "tiles": presenters.tiles(ctx, reader),
         "below_target": presenters.below_target(ctx, reader),
         "reporting": completeness_data(completeness(round_, ctx.catalogue), ctx.catalogue, reader.sees),
-        "findings": presenters.findings_summary(run_checks(ctx, history.earlier(round_)), ctx, reader),
+        "findings": presenters.findings_summary(run_checks(ctx, history.earlier(round_), page_language()), ctx, reader),
     }
     headlines = [c for c in presenters.HEADLINES if c in ctx.catalogue.indicators]
     rates = [c for c in headlines if ctx.indicator(c).kind == "percent"]
@@ -202,7 +207,7 @@ def returned_data(principal: Principal) -> list[Data]:
 def dashboard(request: HttpRequest, code: str | None = None, fmt: str | None = None) -> HttpResponse:
     """A round (default: the latest): headline tiles, units below target, reporting, findings, files, charts."""
     code = code or request.GET.get("round", "")
-    reader = reader_of(request, get_catalogue())
+    reader = reader_of(request, get_catalogue(), code)
     key = page_key("dashboard", reader.principal, code)
     page = kept(key, lambda: dashboard_page(code, reader))
     if page is None:
@@ -210,7 +215,7 @@ def dashboard(request: HttpRequest, code: str | None = None, fmt: str | None = N
     data: Data = {
         **page.data,
         "report_files": files_of(page.round_code),
-        "returned": returned_data(reader.principal),  # looked up on every view: a move does not change the figures
+        "returned": returned_data(request.principal),  # type: ignore[attr-defined]  # every round's, on every view
     }
     if wants_json(request, fmt):  # charts are for the HTML page only
         return as_json(data)
@@ -235,9 +240,11 @@ def rounds(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
                 "valid": bool(ROUND_CODE.match(r.code)),
                 "state": r.state,
                 "deadline": timezone.localtime(r.deadline).date().isoformat() if r.deadline else None,
-                "deadline_text": short_date(timezone.localtime(r.deadline).date()) if r.deadline else "",
+                "deadline_text": short_date(timezone.localtime(r.deadline).date(), page_language())
+                if r.deadline
+                else "",
                 "values": counts.get(r.code, 0),
-                "values_text": number(Decimal(counts.get(r.code, 0))),
+                "values_text": number(Decimal(counts.get(r.code, 0)), language=page_language()),
                 "report_files": files_of(r.code) if ROUND_CODE.match(r.code) else [],
             }
             for r in reversed(history.rounds)
@@ -251,9 +258,8 @@ def datasets(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     """The catalogue's datasets: their indicators, their units on the tree of the latest round (or `?round=`; those
     the reader may see) and their window."""
     catalogue = get_catalogue()
-    reader = reader_of(request, catalogue)
     code = request.GET.get("round") or Round.objects.order_by("-code").values_list("code", flat=True).first() or ""
-    days = round_days(code)
+    reader, days = reader_of(request, catalogue, code), round_days(code)
     data: Data = {
         "datasets": [
             {
@@ -293,8 +299,8 @@ def dataset(request: HttpRequest, code: str, fmt: str | None = None) -> HttpResp
     catalogue = get_catalogue()
     if code not in catalogue.datasets:
         raise Http404(_("Không có bộ số liệu %(code)s") % {"code": code})
-    reader = reader_of(request, catalogue)
     round_code = request.GET.get("round", "")
+    reader = reader_of(request, catalogue, round_code)
     page = kept(page_key("dataset", reader.principal, code, round_code), lambda: dataset_page(code, round_code, reader))
     table = page.table
     query, sort = request.GET.get("q", "").strip(), request.GET.get("sort", "")
@@ -381,6 +387,9 @@ def indicators(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
                 "derived": ind.derived is not None,
                 "targets": [presenters.target_text_of(ind, t) for t in ind.targets],
                 "datasets": [d.code for d in catalogue.datasets.values() if ind.code in d.indicators],
+                "dataset_names": [
+                    {"code": d.code, "name": d.name} for d in catalogue.datasets.values() if ind.code in d.indicators
+                ],
             }
             for ind in catalogue.indicators.values()
         ]
@@ -417,8 +426,8 @@ def indicator(request: HttpRequest, code: str, fmt: str | None = None) -> HttpRe
     catalogue = get_catalogue()
     if code not in catalogue.indicators:
         raise Http404(_("Không có chỉ tiêu %(code)s") % {"code": code})
-    reader = reader_of(request, catalogue)
     round_code = request.GET.get("round", "")
+    reader = reader_of(request, catalogue, round_code)
     key = page_key("indicator", reader.principal, code, round_code)
     page = kept(key, lambda: indicator_page(code, round_code, reader))
     data: Data = {**page.data, **page.table}

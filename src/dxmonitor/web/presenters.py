@@ -1,4 +1,6 @@
-"""A round's evaluated figures as page data: plain dicts of plain numbers and their Vietnamese texts.
+"""A round's evaluated figures as page data: plain dicts of plain numbers and their texts in the page's language
+(Vietnamese 1.024,5 · 92,5% · "Tăng"; English 1,024.5 · 92.5% · "Up"), with codes kept beside the names they stand
+for: a page shows names, the JSON and the downloads keep codes.
 
 Every page renders these dicts as HTML and returns them unchanged as JSON, so both say the same."""
 
@@ -23,6 +25,7 @@ from dxmonitor.evaluation.formats import change_text, figure, short_date, window
 from dxmonitor.evaluation.rules import FAIL, change, verdict
 from dxmonitor.intake.windows import Window
 from dxmonitor.problems import SEVERITY_VI, Severity
+from dxmonitor.web.language import page_language
 from dxmonitor.web.reader import Reader
 
 # The dashboard's tiles, in this order.
@@ -37,6 +40,25 @@ HEADLINES = [
 TOP_FINDINGS = 5
 # Verdicts stay Vietnamese in the data (as in the export); templates translate them for display.
 VERDICT_LABELS = [gettext_noop("Đạt"), gettext_noop("Không đạt")]
+# What each data-quality check looks for, said in place of its code on a page (the JSON and downloads keep the code).
+CHECK_NAMES = {
+    "printed_differs": gettext_noop("Số đã in khác số tính lại"),
+    "printed_change_without_baseline": gettext_noop("Mức thay đổi đã in không có kỳ trước"),
+    "parts_total": gettext_noop("Các phần không khớp tổng"),
+    "parts_exceed_whole": gettext_noop("Các đơn vị cộng lại vượt toàn tỉnh"),
+    "range": gettext_noop("Ngoài khoảng hợp lệ"),
+    "cumulative_decrease": gettext_noop("Số lũy kế giảm"),
+    "period_against_running_totals": gettext_noop("Số trong kỳ không khớp số lũy kế"),
+    "running_total_dates": gettext_noop("Ngày của số lũy kế"),
+    "unchanged": gettext_noop("Giống hệt kỳ trước"),
+    "column_unchanged": gettext_noop("Cả cột giống hệt kỳ trước"),
+    "outlier": gettext_noop("Khác xa các kỳ trước"),
+    "identical_rows": gettext_noop("Số liệu trùng nhau"),
+    "dataset_missing": gettext_noop("Thiếu bộ số liệu"),
+    "missing_unit": gettext_noop("Thiếu đơn vị"),
+    "succeeded_unit": gettext_noop("Đơn vị đã kết thúc"),
+    "successor_missing": gettext_noop("Đơn vị kế tục chưa báo cáo"),
+}
 Data = dict[str, object]
 
 
@@ -57,7 +79,7 @@ def round_data(round_: Round, baseline: Round | None = None) -> Data:
         "name": round_.name,
         "report_number": round_.report_number,
         "report_date": day(round_.report_date),
-        "report_date_text": short_date(round_.report_date) if round_.report_date else "",
+        "report_date_text": short_date(round_.report_date, page_language()) if round_.report_date else "",
         "baseline": {"code": baseline.code, "name": baseline.name} if baseline else None,
     }
 
@@ -69,7 +91,7 @@ def target_data(ind: Indicator, window: Window | None) -> Data | None:
     return {
         "op": target.op,
         "value": num(target.value),
-        "text": target_text(target.op, target.value, ind.kind, ind.decimals),
+        "text": target_text(target.op, target.value, ind.kind, ind.decimals, page_language()),
         "source": target.source,
     }
 
@@ -79,21 +101,22 @@ def direction_of(ind: Indicator, delta: Decimal | None) -> str:
     if delta is None:
         return ""
     shown = figure(abs(delta), ind.kind, ind.decimals)
-    if shown in (figure(Decimal(0), ind.kind, ind.decimals), ""):
+    if shown in (figure(Decimal(0), ind.kind, ind.decimals), ""):  # the same in every language
         return "same"
     return "better" if (delta > 0) == (ind.direction == "higher") else "worse"
 
 
 def figures(ind: Indicator, value: Decimal | None, base: Decimal | None, window: Window | None) -> Data:
-    """One figure with its baseline, change and verdict, each as a number and as Vietnamese text."""
+    """One figure with its baseline, change and verdict, each as a number and as text in the page's language."""
     delta = change(value, base)
+    language = page_language()
     return {
         "value": num(value),
-        "value_text": figure(value, ind.kind, ind.decimals),
+        "value_text": figure(value, ind.kind, ind.decimals, language),
         "baseline": num(base),
-        "baseline_text": figure(base, ind.kind, ind.decimals),
+        "baseline_text": figure(base, ind.kind, ind.decimals, language),
         "change": num(delta),
-        "change_text": change_text(delta, ind.kind, ind.decimals),
+        "change_text": change_text(delta, ind.kind, ind.decimals, language),
         "trend": direction_of(ind, delta),
         "verdict": verdict(ind, value, window) or "",
     }
@@ -166,7 +189,7 @@ def tile(ctx: RoundContext, code: str, reader: Reader) -> Data:
         "unit_name": unit_name,
         **shown,
         "target": target_data(ind, window),
-        "as_of": window_text(window) if window and shown["value"] is not None else "",
+        "as_of": window_text(window, page_language()) if window and shown["value"] is not None else "",
     }
 
 
@@ -208,7 +231,7 @@ def below_target(ctx: RoundContext, reader: Reader) -> list[Data]:
                         "unit": ev.unit,
                         "name": ctx.unit(ev.unit).short_name,
                         "value": num(ev.value),
-                        "value_text": figure(ev.value, ind.kind, ind.decimals),
+                        "value_text": figure(ev.value, ind.kind, ind.decimals, page_language()),
                     }
                     for ev in missing
                 ],
@@ -218,18 +241,32 @@ def below_target(ctx: RoundContext, reader: Reader) -> list[Data]:
 
 
 def finding_data(finding: QualityFinding, ctx: RoundContext) -> Data:
-    unit = ctx.catalogue.units.get(finding.unit)
+    """A finding with the names of what it is about beside their codes, and a subject that is never blank: the unit
+    and indicator, else the dataset, else the whole round."""
+    catalogue = ctx.catalogue
+    unit = catalogue.units.get(finding.unit)
+    ind = catalogue.indicators.get(finding.indicator)
+    ds = catalogue.datasets.get(finding.dataset)
+    category = ind.category_label(finding.category) if ind and finding.category else ""
+    indicator_name = (ind.name + (f" ({category})" if category else "")) if ind else ""
+    about = [x for x in (unit.short_name if unit else "", indicator_name) if x]
+    subject = " · ".join(about) or (ds.name if ds else "") or _("Cả kỳ báo cáo")
     return {
         "severity": finding.severity.value,
         "severity_text": SEVERITY_VI[finding.severity],
         "check": finding.check,
+        "check_text": _(CHECK_NAMES[finding.check]) if finding.check in CHECK_NAMES else _("Quy tắc của bộ số liệu"),
         "dataset": finding.dataset,
+        "dataset_name": ds.name if ds else "",
         "unit": finding.unit,
         "unit_name": unit.short_name if unit else "",
         "indicator": finding.indicator,
+        "indicator_name": ind.name if ind else "",
         "category": finding.category,
+        "category_text": category,
+        "subject": subject,
         "figures": finding.figures,
-        "message": finding.message_vi,
+        "message": finding.message,
     }
 
 
@@ -257,11 +294,18 @@ def target_text_of(ind: Indicator, target: Target) -> Data:
     return {
         "op": target.op,
         "value": num(target.value),
-        "text": target_text(target.op, target.value, ind.kind, ind.decimals),
+        "text": target_text(target.op, target.value, ind.kind, ind.decimals, page_language()),
         "source": target.source,
         "valid_from": day(target.valid_from),
         "valid_to": day(target.valid_to),
+        "valid_from_text": short_date(target.valid_from, page_language()) if target.valid_from else "",
+        "valid_to_text": short_date(target.valid_to, page_language()) if target.valid_to else "",
     }
+
+
+def name_of(catalogue: Catalogue, indicator: str | None) -> str:
+    found = catalogue.indicators.get(indicator or "")
+    return found.name if found else ""
 
 
 def indicator_data(ind: Indicator, catalogue: Catalogue) -> Data:
@@ -271,7 +315,9 @@ def indicator_data(ind: Indicator, catalogue: Catalogue) -> Data:
     if derived is not None:
         formula = {
             "numerator": derived.numerator,
+            "numerator_name": name_of(catalogue, derived.numerator),
             "denominator": derived.denominator,
+            "denominator_name": name_of(catalogue, derived.denominator),
             "scale": num(derived.scale),
             "unit_attribute": derived.unit_attribute,
         }

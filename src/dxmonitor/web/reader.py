@@ -1,4 +1,5 @@
-"""What the person asking may read: every unit, or a reporter's own units (their unit and the units below it)."""
+"""What the person asking may read: every unit, or a reporter's own units (their unit and the units below it), on the
+tree of a round's days when the page shows a round."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 from dxmonitor.accounts.scope import Principal
 from dxmonitor.catalogue.loading import Catalogue
+from dxmonitor.catalogue.tree import Days
 
 
 @dataclass(frozen=True)
@@ -15,7 +17,9 @@ class Reader:
     homes: tuple[str, ...]  # a reporter's own units, the tops of what they may read; empty for everyone else
 
     @classmethod
-    def of(cls, principal: Principal, catalogue: Catalogue) -> Reader:
+    def of(cls, principal: Principal, catalogue: Catalogue, days: Days | None = None) -> Reader:
+        """The reader of `principal`; with `days` (a round's), a reporter's units are those of the tree then."""
+        principal = principal.on(catalogue, days)
         units = principal.units
         if principal.reads_everything or units is None:
             return cls(principal, ())

@@ -89,7 +89,7 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
     round_ = _round_or_404(code)
     form = RoundForm(request.POST or None, instance=round_)
     if request.method == "POST" and form.is_valid():
-        changed = ", ".join(form.changed_data)
+        changed = form.changes()
         with transaction.atomic():
             round_ = form.save()
             if changed:

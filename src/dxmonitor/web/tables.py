@@ -11,8 +11,10 @@ from dxmonitor.catalogue.models import Round
 from dxmonitor.catalogue.schema import Indicator
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.formats import window_text
+from dxmonitor.evaluation.rules import Evaluation
 from dxmonitor.intake.names import fold_diacritics, normalise
 from dxmonitor.web.history import History
+from dxmonitor.web.language import page_language
 from dxmonitor.web.presenters import Data, figures, target_data, total_figures
 from dxmonitor.web.reader import Reader
 
@@ -79,14 +81,27 @@ def column_data(ctx: RoundContext, ind: Indicator, category: str, units: Sequenc
         "name": ind.name,
         "kind": ind.kind,
         "target": target_data(ind, window),
-        "as_of": window_text(window) if len(windows) == 1 and window else "",
+        "as_of": window_text(window, page_language()) if len(windows) == 1 and window else "",
     }
 
 
+def evaluated(ind: Indicator, ev: Evaluation | None) -> Data:
+    """A figure's cells; where its baseline lies on an older tree it does not compare with, the change says so and
+    `note` says why, in the page's language."""
+    if ev is None:
+        return figures(ind, None, None, None)
+    data = figures(ind, ev.value, ev.baseline, ev.window)
+    if ev.note is not None:
+        data |= {"change_text": _("Không so sánh được"), "note": ev.note.en if page_language() == "en" else ev.note.vi}
+    return data
+
+
 def cell(ctx: RoundContext, ind: Indicator, unit: str, category: str) -> Data:
-    ev = ctx.evaluations.get((ind.code, unit, category))
-    data = figures(ind, ev.value, ev.baseline, ev.window) if ev else figures(ind, None, None, None)
-    return {"indicator": ind.code, "category": category, **data}
+    return {
+        "indicator": ind.code,
+        "category": category,
+        **evaluated(ind, ctx.evaluations.get((ind.code, unit, category))),
+    }
 
 
 def unit_table(ctx: RoundContext, indicators: Iterable[str], units: Iterable[str], reader: Reader) -> UnitTable:
@@ -186,8 +201,10 @@ def unit_history(history: History, unit: str, rounds: Sequence[Round]) -> UnitHi
         for r in rounds:
             ctx = contexts[r.code]
             ev = ctx.evaluations.get((ind.code, unit, cat))
-            data = figures(ind, ev.value, ev.baseline, ev.window) if ev else figures(ind, None, None, None)
-            cells.append({"round": r.code, **data, "as_of": window_text(ev.window) if ev and ev.window else ""})
+            data = evaluated(ind, ev)
+            cells.append(
+                {"round": r.code, **data, "as_of": window_text(ev.window, page_language()) if ev and ev.window else ""}
+            )
         rows.append(
             {
                 "indicator": ind.code,

@@ -12,6 +12,7 @@ from dxmonitor.catalogue.loading import Catalogue
 from dxmonitor.catalogue.schema import Unit, UnitKind
 from dxmonitor.catalogue.tree import predecessors
 from dxmonitor.evaluation.formats import short_date
+from dxmonitor.web.language import page_language
 from dxmonitor.web.presenters import Data, day
 
 SINCE_EVER = date(2000, 1, 1)  # the catalogue's valid_from when a unit's beginning is not recorded
@@ -55,8 +56,8 @@ def unit_data(unit: Unit, catalogue: Catalogue, children: Callable[[Iterable[str
         "communes": unit.communes,
         "valid_from": day(unit.valid_from),
         "valid_to": day(unit.valid_to),
-        "valid_from_text": short_date(unit.valid_from) if unit.valid_from > SINCE_EVER else "",
-        "valid_to_text": short_date(unit.valid_to) if unit.valid_to else "",
+        "valid_from_text": short_date(unit.valid_from, page_language()) if unit.valid_from > SINCE_EVER else "",
+        "valid_to_text": short_date(unit.valid_to, page_language()) if unit.valid_to else "",
         "successors": [_named(s, catalogue) for s in unit.successors],
         "predecessors": [_named(p, catalogue) for p in predecessors(catalogue, unit.code)],
         "formerly": list(unit.formerly),

@@ -34,6 +34,7 @@ from dxmonitor.intake.staging import remove_stale
 from dxmonitor.intake.store import ImportSummary
 from dxmonitor.intake.windows import Window
 from dxmonitor.web.access import member_required
+from dxmonitor.web.language import page_language
 
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
 EXACT = 6  # decimals a stored value holds: the preview shows every one of them
@@ -104,7 +105,7 @@ def as_written(cell: object) -> str:
         return ""
     if isinstance(cell, bool) or not isinstance(cell, int | float | Decimal):
         return str(cell).strip()
-    return number(Decimal(str(cell)), EXACT)
+    return number(Decimal(str(cell)), EXACT, page_language())
 
 
 def preview_row(planned: PlannedValue, catalogue: Catalogue, old: Decimal | None = None) -> dict[str, object]:
@@ -119,11 +120,11 @@ def preview_row(planned: PlannedValue, catalogue: Catalogue, old: Decimal | None
         "category": planned.category,
         "category_label": ind.category_label(planned.category),
         "measure": planned.measure,
-        "as_of": window_text(window),
+        "as_of": window_text(window, page_language()),
         "place": str(planned.at("value")),
         "written": as_written(planned.written),
-        "read": figure(planned.value, ind.kind, EXACT),
-        "old": figure(old, ind.kind, EXACT) if old is not None else "",
+        "read": figure(planned.value, ind.kind, EXACT, page_language()),
+        "old": figure(old, ind.kind, EXACT, page_language()) if old is not None else "",
     }
 
 

@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from dxmonitor.accounts.models import Membership
+from dxmonitor.accounts.cli import operator
+from dxmonitor.accounts.models import AccountEvent, Membership
+from dxmonitor.accounts.people import record, standing
 from dxmonitor.accounts.scope import Role
 from dxmonitor.catalogue.models import Unit
 
@@ -40,14 +42,25 @@ class Command(BaseCommand):
             validate_password(password, user)
         except ValidationError as exc:
             raise CommandError("Mật khẩu không đạt / weak password: " + " ".join(exc.messages)) from exc
+        actor = operator().name
         with transaction.atomic():
             user, created = User.objects.get_or_create(username=options["name"], defaults={"email": options["email"]})
+            before = standing(user)
             user.set_password(password)
             if options["email"]:
                 user.email = options["email"]
             user.is_staff = user.is_superuser = role is Role.ADMIN
             user.save()
             Membership.objects.update_or_create(user=user, defaults={"role": role.value, "unit": unit})
+            # recorded as the web records its changes: the account's history shows what the console did
+            user = User.objects.select_related("membership__unit").get(pk=user.pk)
+            after = standing(user)
+            if created:
+                record(actor, user, AccountEvent.Action.CREATED, **after)
+            else:
+                if after != before:
+                    record(actor, user, AccountEvent.Action.ROLE_CHANGED, before=before, after=after)
+                record(actor, user, AccountEvent.Action.PASSWORD_SET)
         verb = "Đã tạo / created" if created else "Đã cập nhật / updated"
         self.stdout.write(f"{verb} {user.get_username()} ({role.value}{', ' + unit.code if unit else ''})")
 

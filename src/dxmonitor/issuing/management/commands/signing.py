@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dxmonitor.catalogue.round_store import issuer_defaults
 from dxmonitor.issuing.signing import P12_VARIABLE, PASSWORD_VARIABLE, make_demo_certificate
 
 
@@ -25,9 +27,9 @@ class Command(BaseCommand):
         if out.exists() and not options["force"]:
             raise CommandError(f"Tệp đã có / file exists: {out} (--force)")
         password = os.environ.get(PASSWORD_VARIABLE) or secrets.token_urlsafe(12)
-        issuer: dict[str, Any] = settings.REPORT_ISSUER
-        holder = issuer["signer_name"] or "Người ký thử nghiệm (demo)"
-        make_demo_certificate(out, password, holder, issuer["agency_name"])
+        issuer = issuer_defaults(date.today().strftime("%Y-%m"))  # who issues a round opened today
+        holder = issuer["issuer_signer_name"] or "Người ký thử nghiệm (demo)"
+        make_demo_certificate(out, password, holder, issuer["issuer_agency_name"] or issuer["issuer_agency"])
         out.chmod(0o600)
         self.stdout.write(
             f"Đã tạo chứng thư TỰ KÝ để thử nghiệm, không có giá trị pháp lý: {out}\n"

@@ -54,7 +54,7 @@ class Command(system_check.Command):
             where = " · ".join(
                 x for x in (f.dataset, ctx.unit(f.unit).name if f.unit else "", f.indicator, f.category) if x
             )
-            self.stdout.write(f"[{SEVERITY_VI[f.severity]}] {where}: {f.message_vi} — {f.figures} ({f.check})")
+            self.stdout.write(f"[{SEVERITY_VI[f.severity]}] {where}: {f.message} — {f.figures} ({f.check})")
         errors = sum(1 for f in findings if f.severity is Severity.ERROR)
         self.stdout.write(f"{len(findings)} phát hiện / findings, {errors} lỗi / errors")
         if errors:
