@@ -237,6 +237,13 @@ def test_a_correction_is_a_new_version_and_the_issued_files_never_change(issuing
     assert [(c.key[:2], c.kind, c.after.get("value")) for c in changed] == [
         (("app.users", "BP.LOC_NINH"), "changed", "4321")
     ]
+    was, now = changed[0].before, changed[0].after  # the value and its change against May
+    compared = run(issuing, "issued", "--round", "2022-06", "--compare", str(first["version"]), "now").stdout
+    assert compared.splitlines()[-2:] == [
+        f"changed app.users BP.LOC_NINH {changed[0].key[3]}: value={was['value']}, change={was['change']} "
+        f"-> value=4321, change={now['change']}",
+        f"1 số liệu khác nhau / figure(s) differ ({first['version']} -> now)",
+    ]
     listed = run(issuing, "issued", "--round", "2022-06").stdout
     assert f"v{latest['version']} {latest['number']}" in listed and "đính chính / corrected" in listed
     assert f"thay thế / replaces v{latest['replaces']}" in listed
