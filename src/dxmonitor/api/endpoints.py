@@ -13,6 +13,7 @@ from ninja.parser import Parser
 from dxmonitor.api import catalogue, completeness, moves, rounds, values
 from dxmonitor.api.auth import ApiKey, SignedInUser
 from dxmonitor.api.errors import install_handlers
+from dxmonitor.issuing import api as issuing_api
 from dxmonitor.publishing import api as publishing_api
 
 DESCRIPTION = """
@@ -56,3 +57,4 @@ api.add_router("", values.router)
 api.add_router("", completeness.router)
 api.add_router("", moves.router)
 api.add_router("", publishing_api.router)
+api.add_router("", issuing_api.router)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "dxmonitor.analytics",
     "dxmonitor.reports",
     "dxmonitor.editorial",
+    "dxmonitor.issuing",
     "dxmonitor.web",
     "dxmonitor.api",
     "dxmonitor.publishing",

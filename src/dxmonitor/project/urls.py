@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/", include("dxmonitor.api.urls")),
     path("", include("dxmonitor.publishing.urls")),
     path("", include("dxmonitor.editorial.urls")),
+    path("", include("dxmonitor.issuing.urls")),
     path("", include("dxmonitor.accounts.urls")),
     path("", include("dxmonitor.web.urls")),
 ]

@@ -1,0 +1,331 @@
+"""Issuing a round's report: numbers per series and year (unique under concurrent issues, on the suite's engine),
+files kept per version with their sha256 and never rewritten, a correction as a new version naming the one it
+replaces, the PDF signed (PAdES) and checked by `dxmonitor verify`, a tampered copy refused.
+
+The issue commands run as real processes on a database of their own (as tests/test_concurrency.py does); one PDF is
+made for the whole module, the other issues make HTML only (LibreOffice takes 30-60 s a PDF)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.utils import timezone
+
+from dxmonitor.accounts.models import ApiToken
+from dxmonitor.catalogue.models import Round, Unit
+from dxmonitor.demo.loading import demo_rounds
+from dxmonitor.issuing.diff import Change, diff_rows
+from dxmonitor.issuing.hashing import sha256_of
+from dxmonitor.issuing.models import Immutable, IssuedReport
+from dxmonitor.issuing.numbering import format_number, next_sequence, series_from_number
+from dxmonitor.issuing.service import _reserve, issue
+from dxmonitor.issuing.signing import check_signature, make_demo_certificate
+from test_concurrency import dxmonitor, scratch  # noqa: F401  (the scratch database fixture)
+
+PASSWORD = "mật-khẩu-ký-thử"
+
+
+# --- numbers, as plain functions
+
+
+def test_a_number_is_its_sequence_in_two_digits_and_its_series() -> None:
+    assert [format_number(n, "BC-SKHCN") for n in (1, 3, 12, 112)] == [
+        "01/BC-SKHCN",
+        "03/BC-SKHCN",
+        "12/BC-SKHCN",
+        "112/BC-SKHCN",
+    ]
+    assert [series_from_number(t) for t in ("02/BC-STTTT", "      /BC-STTTT", "BC-SKHCN")] == ["BC-STTTT"] * 2 + [
+        "BC-SKHCN"
+    ]
+    assert (next_sequence([]), next_sequence([1, 2, 5])) == (1, 6)
+
+
+def test_the_difference_of_two_snapshots_names_each_changed_added_and_removed_figure() -> None:
+    row = {"indicator": "app.users", "unit_code": "BP.LOC_NINH", "category": "", "as_of": "2022-07-19"}
+    before = [
+        {**row, "value": "10", "verdict": "", "target": "", "baseline_value": "", "change": ""},
+        {
+            **row,
+            "unit_code": "BP.DONG_PHU",
+            "value": "5",
+            "verdict": "",
+            "target": "",
+            "baseline_value": "",
+            "change": "",
+        },
+    ]
+    after = [
+        {**row, "value": "12", "verdict": "", "target": "", "baseline_value": "", "change": ""},
+        {
+            **row,
+            "unit_code": "BP.HON_QUAN",
+            "value": "1",
+            "verdict": "",
+            "target": "",
+            "baseline_value": "",
+            "change": "",
+        },
+    ]
+    empty = {"value": "", "target": "", "verdict": "", "baseline_value": "", "change": ""}
+    assert diff_rows(before, after) == [
+        Change(("app.users", "BP.DONG_PHU", "", "2022-07-19"), "removed", {**empty, "value": "5"}, {}),
+        Change(("app.users", "BP.HON_QUAN", "", "2022-07-19"), "added", {}, {**empty, "value": "1"}),
+        Change(("app.users", "BP.LOC_NINH", "", "2022-07-19"), "changed", {"value": "10"}, {"value": "12"}),
+    ]
+
+
+# --- numbers in the database
+
+
+def _reserve_on(code: str, day: date) -> IssuedReport:
+    return _reserve(Round.objects.get(code=code), day, "alice", "", [], "")
+
+
+@pytest.mark.django_db
+def test_numbers_run_per_series_and_year_and_versions_per_round() -> None:
+    june, may = Round.objects.get(code="2022-06"), Round.objects.get(code="2022-05")
+    may.issuer_series = "BC-SKHCN"  # another agency's series
+    may.save(update_fields=["issuer_series"])
+    issued = [
+        _reserve_on("2022-06", date(2022, 7, 20)),
+        _reserve_on("2022-06", date(2022, 12, 30)),
+        _reserve_on("2022-05", date(2022, 12, 31)),
+        _reserve_on("2022-06", date(2023, 1, 3)),
+        _reserve_on("2022-05", date(2023, 1, 4)),
+    ]
+    assert [(r.round.code, r.version, r.number, r.year) for r in issued] == [
+        ("2022-06", 1, "01/BC-STTTT", 2022),
+        ("2022-06", 2, "02/BC-STTTT", 2022),
+        ("2022-05", 1, "01/BC-SKHCN", 2022),
+        ("2022-06", 3, "01/BC-STTTT", 2023),
+        ("2022-05", 2, "01/BC-SKHCN", 2023),
+    ]
+    assert june.issued_reports.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_number_taken_twice_and_an_issued_version_is_never_changed() -> None:
+    first = _reserve_on("2022-06", date(2022, 7, 20))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IssuedReport.objects.create(
+            round=Round.objects.get(code="2022-05"), version=1, number="01/BC-STTTT", series="BC-STTTT",
+            year=2022, sequence=1, issued_at=first.issued_at, date=first.date, issued_by="bob",
+        )  # fmt: skip
+    first.state = IssuedReport.State.ISSUED
+    first.save()
+    first.reason = "sửa lén / a quiet edit"
+    with pytest.raises(Immutable):
+        first.save()
+    with pytest.raises(Immutable):
+        first.delete()
+
+
+# --- issuing in processes of their own, with a signed PDF
+
+
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dxmonitor.cli", *args], env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def register(env: dict[str, str], code: str) -> list[dict[str, object]]:
+    """The round's issued versions as stored (read by a process on the scratch database)."""
+    script = (
+        "import django, json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'dxmonitor.project.settings');"
+        "django.setup(); from dxmonitor.issuing.models import IssuedReport as R;"
+        f"print(json.dumps([dict(version=r.version, number=r.number, sequence=r.sequence, folder=r.folder, "
+        f"files=r.files, snapshot=r.snapshot, replaces=r.replaces.version if r.replaces else None, state=r.state) "
+        f"for r in R.objects.filter(round__code='{code}').order_by('version')]))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def issuing(scratch: dict[str, str]) -> Iterator[dict[str, str]]:  # noqa: F811
+    """The scratch database with round 2022-05 too, a demo signing certificate, and 2022-06 issued once (DOCX,
+    HTML and the signed PDF)."""
+    home = Path(scratch["DXMONITOR_HOME"])
+    may = next(d for d in demo_rounds() if d.code == "2022-05")
+    dxmonitor(scratch, "import", str(may.file), "--round", "2022-05")
+    p12 = make_demo_certificate(home / "signing" / "demo.p12", PASSWORD, "Người ký thử", "Sở Thông tin và Truyền thông")
+    env = {**scratch, "DXMONITOR_SIGNING_P12": str(p12), "DXMONITOR_SIGNING_PASSWORD": PASSWORD}
+    done = run(env, "issue", "--round", "2022-06", "--reason", "bản đầu / first", "--date", "2022-07-20")
+    assert done.returncode == 0, done.stdout + done.stderr
+    yield env
+
+
+def _files_of(env: dict[str, str], version: dict[str, object]) -> dict[str, Path]:
+    folder = Path(env["DXMONITOR_HOME"]) / "out" / str(version["folder"])
+    return {str(f["name"]): folder / str(f["name"]) for f in version["files"]}  # type: ignore[attr-defined]
+
+
+def test_an_issued_pdf_carries_a_valid_signature_and_verify_names_its_version(issuing: dict[str, str]) -> None:
+    first = register(issuing, "2022-06")[0]
+    pdf = _files_of(issuing, first)["bao-cao-2022-06.pdf"]
+    certificate = Path(issuing["DXMONITOR_SIGNING_P12"])
+    from dxmonitor.issuing.signing import Credentials, certificate_pem
+
+    check = check_signature(pdf, [certificate_pem(Credentials(certificate, PASSWORD.encode()))])
+    assert (check.signed, check.intact, check.trusted, check.whole_file) == (True, True, True, True)
+    assert "Người ký thử" in check.signer
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert first["number"] in text  # the issued number is printed in the report
+    done = run(issuing, "verify", str(pdf))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{first['number']} ngày / dated 20/07/2022, kỳ / round 2022-06 v1" in done.stdout
+    assert "chữ ký số: hợp lệ" in done.stdout.lower()
+
+
+def test_a_tampered_copy_of_an_issued_pdf_is_detected(issuing: dict[str, str], tmp_path: Path) -> None:
+    first = register(issuing, "2022-06")[0]
+    pdf = _files_of(issuing, first)["bao-cao-2022-06.pdf"]
+    data = bytearray(pdf.read_bytes())
+    at = data.index(b"/Producer")  # in the signed bytes: a changed letter of the document's information
+    data[at + 2] ^= 0x20
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(bytes(data))
+    appended = tmp_path / "appended.pdf"
+    appended.write_bytes(pdf.read_bytes() + b"\n% a line added after the signature\n")
+    done = run(issuing, "verify", str(tampered))
+    assert done.returncode == 1
+    assert "KHÔNG hợp lệ" in done.stdout and "không khớp bản nào đã ban hành" in done.stderr
+    done = run(issuing, "verify", str(appended))
+    assert done.returncode == 1, done.stdout
+    assert "không khớp bản nào đã ban hành" in done.stderr
+
+
+def test_a_correction_is_a_new_version_and_the_issued_files_never_change(issuing: dict[str, str]) -> None:
+    first = register(issuing, "2022-06")[0]
+    kept = {name: sha256_of(path) for name, path in _files_of(issuing, first).items()}
+    assert kept == {str(f["name"]): f["sha256"] for f in first["files"]}  # type: ignore[attr-defined]
+    correction = Path(issuing["DXMONITOR_HOME"]) / "correction.csv"
+    correction.write_text(
+        "don_vi,chi_tieu,gia_tri,ngay_so_lieu\nBP.LOC_NINH,app.users,4321,19/07/2022\n", encoding="utf-8"
+    )
+    dxmonitor(issuing, "import", str(correction), "--round", "2022-06")
+    done = run(
+        issuing,
+        "issue",
+        "--round",
+        "2022-06",
+        "--format",
+        "html",
+        "--reason",
+        "đính chính / corrected",
+        "--date",
+        "2022-07-25",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    versions = register(issuing, "2022-06")
+    latest = versions[-1]
+    assert latest["replaces"] == versions[-2]["version"] and latest["number"] != first["number"]
+    assert {name: sha256_of(path) for name, path in _files_of(issuing, first).items()} == kept
+    changed = diff_rows(first["snapshot"], latest["snapshot"])  # type: ignore[arg-type]
+    assert [(c.key[:2], c.kind, c.after.get("value")) for c in changed] == [
+        (("app.users", "BP.LOC_NINH"), "changed", "4321")
+    ]
+    was, now = changed[0].before, changed[0].after  # the value and its change against May
+    compared = run(issuing, "issued", "--round", "2022-06", "--compare", str(first["version"]), "now").stdout
+    assert compared.splitlines()[-2:] == [
+        f"changed app.users BP.LOC_NINH {changed[0].key[3]}: value={was['value']}, change={was['change']} "
+        f"-> value=4321, change={now['change']}",
+        f"1 số liệu khác nhau / figure(s) differ ({first['version']} -> now)",
+    ]
+    listed = run(issuing, "issued", "--round", "2022-06").stdout
+    assert f"v{latest['version']} {latest['number']}" in listed and "đính chính / corrected" in listed
+    assert f"thay thế / replaces v{latest['replaces']}" in listed
+
+
+def test_concurrent_issues_take_different_numbers(issuing: dict[str, str]) -> None:
+    taken_before = [v["sequence"] for code in ("2022-05", "2022-06") for v in register(issuing, code)]
+    command = [sys.executable, "-m", "dxmonitor.cli", "issue", "--format", "html", "--date", "2022-08-01"]
+    processes = [
+        subprocess.Popen(
+            [*command, "--round", code], env=issuing, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for code in ("2022-06", "2022-06", "2022-05")
+    ]
+    for process in processes:
+        out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, out + err
+    june, may = register(issuing, "2022-06"), register(issuing, "2022-05")
+    # One series (BC-STTTT: Bình Phước's Sở TT&TT issues both 2022 rounds), one year: Số 01, 02, … with no gap or twin.
+    sequences = sorted(int(str(v["sequence"])) for v in june + may)
+    assert sequences == list(range(1, len(taken_before) + 4))
+    assert [v["version"] for v in june] == list(range(1, len(june) + 1))
+    assert all(v["state"] == "issued" for v in june + may)
+
+
+# --- the API
+
+
+@pytest.mark.django_db
+def test_an_admin_key_issues_over_the_api_and_a_reporter_key_is_refused(
+    personas: dict[str, Any], settings: Any, tmp_path: Path
+) -> None:
+    settings.REPORTS_DIR = tmp_path
+    admin_key = ApiToken.issue("office", user=personas["admin"])[1]
+    reporter_key = ApiToken.issue("portal", Unit.objects.get(code="BP.DONG_PHU"))[1]
+
+    def post(key: str, body: object) -> Any:
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+        return client.post("/api/rounds/2022-06/issue", json.dumps(body), content_type="application/json")
+
+    refused = post(reporter_key, {"formats": ["html"]})
+    assert refused.status_code == 403
+    done = post(admin_key, {"formats": ["html"], "reason": "qua API / over the API"})
+    assert done.status_code == 201, done.content
+    body = done.json()
+    html = tmp_path / "issued" / "2022-06" / "v1" / "bao-cao-2022-06.html"
+    assert body == {
+        "round": "2022-06",
+        "version": 1,
+        "number": "01/BC-STTTT",
+        "date": timezone.localdate().isoformat(),
+        "signer": "GIÁM ĐỐC",
+        "issued_by": "token:office",
+        "reason": "qua API / over the API",
+        "replaces": None,
+        "files": [{"name": html.name, "format": "html", "sha256": sha256_of(html), "bytes": html.stat().st_size}],
+    }
+    assert "01/BC-STTTT" in html.read_text(encoding="utf-8")
+    listed = Client(HTTP_AUTHORIZATION=f"Bearer {reporter_key}").get("/api/rounds/2022-06/issued").json()
+    assert listed == [body]
+
+
+# --- the page
+
+
+@pytest.mark.django_db
+def test_the_issued_page_lists_each_version_and_serves_its_files_unchanged(
+    personas: dict[str, Any], settings: Any, tmp_path: Path
+) -> None:
+    settings.REPORTS_DIR = tmp_path
+    june = Round.objects.get(code="2022-06")
+    first = issue(june, "alice", "bản đầu / first", ("html",), date(2022, 7, 20))
+    client = Client()
+    client.force_login(personas["viewer"])
+    page = client.get("/rounds/2022-06/issued")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"{first.number}" in text and "bản đầu / first" in text and first.files[0]["sha256"] in text
+    assert 'data-testid="unchanged"' in text  # nothing written since
+    served = client.get(f"/rounds/2022-06/issued/v{first.version}/bao-cao-2022-06.html")
+    assert served.status_code == 200
+    assert hashlib.sha256(b"".join(served.streaming_content)).hexdigest() == first.files[0]["sha256"]
+    assert client.get(f"/rounds/2022-06/issued/v{first.version}/..%2Fsecret.html").status_code == 404
+    assert client.get("/rounds/2022-06/issued/v9/bao-cao-2022-06.html").status_code == 404
+    assert Client().get("/rounds/2022-06/issued").status_code in (302, 403)  # members only
