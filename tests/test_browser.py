@@ -331,15 +331,15 @@ def test_the_english_switch_changes_the_page_s_language_and_back(page: Page) -> 
 
     page.wait_for_url(JUNE)
     assert page.locator("html").get_attribute("lang") == "en"
-    expect(page.locator("h1")).to_have_text("Overview: tháng 6/2022")  # the round's name is data
-    assert tile(page, "dvc.online_service_rate") == [  # names, changes and dates are data, written in Vietnamese
+    expect(page.locator("h1")).to_have_text("Overview: June 2022")  # a round's "tháng M/YYYY" is said in English
+    assert tile(page, "dvc.online_service_rate") == [  # names are data (Vietnamese); numbers, changes, dates English
         "Tỷ lệ DVCTT phát sinh hồ sơ trực tuyến",
         "Tỉnh Bình Phước",
-        "97,87%",
+        "97.87%",
         "Target ≥ 80%",
         "Met",
-        "Tăng 3,37% vs. previous round",
-        "Figures: đến ngày 16/7/2022",
+        "Up 3.37% vs. previous round",
+        "Figures: to 16 Jul 2022",
     ]
     page.get_by_role("button", name="Tiếng Việt").click()
     expect(page.locator("html")).to_have_attribute("lang", "vi")

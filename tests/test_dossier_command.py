@@ -21,6 +21,7 @@ from dxmonitor.analytics import generate as generating
 from dxmonitor.analytics.columns import DOSSIERS, PROCEDURES
 from dxmonitor.analytics.generate import Plan, demo_online_shares, generate
 from dxmonitor.catalogue.loading import Catalogue
+from dxmonitor.catalogue.tree import in_force, on
 from dxmonitor.intake.models import Source, Value, ValueChange
 from personas import make_user
 from test_dossier_indicators import DOSSIERS as JUNE_DOSSIERS
@@ -151,7 +152,8 @@ def test_generate_writes_both_files_in_the_canonical_schema(tmp_path: Path, cata
     assert date(2022, 3, 1) <= first.date() and last.date() <= date(2023, 2, 28)
     units = set(procedures.column("unit_code").to_pylist())
     assert set(dossiers.column("unit_code").to_pylist()) <= units
-    assert {"BP.DONG_PHU", "BP.SO_TP"} <= units and all(catalogue.units[u].valid_to is None for u in units)
+    assert {"BP.DONG_PHU", "BP.SO_TP"} <= units  # the tree of 30/6/2022, the default --tree
+    assert all(in_force(catalogue.units[u], on(date(2022, 6, 30))) for u in units)
 
 
 def test_generate_writes_chunk_by_chunk_the_same_records_as_at_once(
