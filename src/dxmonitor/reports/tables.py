@@ -9,7 +9,7 @@ from decimal import Decimal
 from dxmonitor.catalogue.schema import Indicator
 from dxmonitor.evaluation.completeness import Coverage
 from dxmonitor.evaluation.context import RoundContext, Total
-from dxmonitor.evaluation.formats import change_text, figure, window_heading, window_text
+from dxmonitor.evaluation.formats import change_text, figure, rank, window_heading, window_text
 from dxmonitor.evaluation.rules import Evaluation, change, relative_change, verdict
 from dxmonitor.evaluation.succession import Note
 from dxmonitor.intake.windows import Window
@@ -44,7 +44,11 @@ def column_label(ind: Indicator, category: str, with_total_word: bool = False) -
     return ("Tổng " + ind.label[0].lower() + ind.label[1:]) if with_total_word else ind.label
 
 
-def _fmt(ind: Indicator, value: Decimal | None) -> str:
+def _fmt(ind: Indicator, value: Decimal | None, when: Window | None = None) -> str:
+    """A figure as the report prints it; a rank with what it is out of on the figure's day ("01/63 …")."""
+    peers = ind.peers_on(when.end) if when is not None else None
+    if peers is not None:
+        return rank(value, peers.count, peers.label)
     return figure(value, ind.kind, ind.decimals)
 
 
@@ -79,9 +83,9 @@ def cell_text(
     if note is not None and show in COMPARING:
         return "" if show == "baseline" else NOT_COMPARABLE
     if show == "value":
-        return _fmt(ind, value)
+        return _fmt(ind, value, when)
     if show == "baseline":
-        return _fmt(ind, base)
+        return _fmt(ind, base, when)
     if show == "change":
         return change_text(change(value, base), ind.kind, ind.decimals)
     if show == "change_pct":
