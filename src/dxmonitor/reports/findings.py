@@ -51,8 +51,8 @@ def _series_text(ctx: RoundContext, ind: Indicator, category: str, name: str) ->
     steps = ", ".join(f"{figure(f.value, ind.kind, ind.decimals)} ({window_text(f.window)})" for f in series)
     last, before = series[-1], series[-2]
     moved = change_text(change(last.value, before.value), ind.kind, ind.decimals)
-    since = short_date(before.window.end)
-    return f"Diễn biến {name} toàn tỉnh trong kỳ: {steps}; mốc cuối {moved[0].lower() + moved[1:]} so với mốc trước ({since})."
+    last_step = f"mốc cuối {moved[0].lower() + moved[1:]} so với mốc trước ({short_date(before.window.end)})"
+    return f"Diễn biến {name} toàn tỉnh trong kỳ: {steps}; {last_step}."
 
 
 def finding_text(finding: Finding, dataset: str, ctx: RoundContext) -> str | None:

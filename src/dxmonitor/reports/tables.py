@@ -44,7 +44,7 @@ def column_label(ind: Indicator, category: str, with_total_word: bool = False) -
     return ("Tổng " + ind.label[0].lower() + ind.label[1:]) if with_total_word else ind.label
 
 
-def _fmt(ind: Indicator, value: Decimal | None, when: Window | None = None) -> str:
+def fmt(ind: Indicator, value: Decimal | None, when: Window | None = None) -> str:
     """A figure as the report prints it; a rank with what it is out of on the figure's day ("01/63 …")."""
     peers = ind.peers_on(when.end) if when is not None else None
     if peers is not None:
@@ -55,7 +55,7 @@ def _fmt(ind: Indicator, value: Decimal | None, when: Window | None = None) -> s
 def _target_text(ind: Indicator, ctx: RoundContext) -> str:
     window = next((f.window for f in ctx.main.values() if f.indicator == ind.code), None)
     target = ind.target_on(window.end) if window else None
-    return "" if target is None else f"{target.op.replace('>=', '≥').replace('<=', '≤')} {_fmt(ind, target.value)}"
+    return "" if target is None else f"{target.op.replace('>=', '≥').replace('<=', '≤')} {fmt(ind, target.value)}"
 
 
 def sub_headings(show: Sequence[str], ind: Indicator, ctx: RoundContext) -> list[str]:
@@ -83,9 +83,9 @@ def cell_text(
     if note is not None and show in COMPARING:
         return "" if show == "baseline" else NOT_COMPARABLE
     if show == "value":
-        return _fmt(ind, value, when)
+        return fmt(ind, value, when)
     if show == "baseline":
-        return _fmt(ind, base, when)
+        return fmt(ind, base, when)
     if show == "change":
         return change_text(change(value, base), ind.kind, ind.decimals)
     if show == "change_pct":
@@ -300,7 +300,7 @@ def window_table(block: WindowTableBlock, ctx: RoundContext) -> Table | None:
         for window in windows:
             for _, ind, cat in columns:
                 found = [f.value for u in members for f in ctx.facts_of(ind.code, u, cat) if f.window == window]
-                cells.append(Cell(_fmt(ind, sum(found, Decimal(0))) if found else "", align="right"))
+                cells.append(Cell(fmt(ind, sum(found, Decimal(0))) if found else "", align="right"))
         return cells
 
     body: list[Row] = []
