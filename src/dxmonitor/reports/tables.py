@@ -17,6 +17,7 @@ from dxmonitor.reports.model import Cell, Row, Table
 from dxmonitor.reports.outline import Column, FiguresBlock, Show, UnitTableBlock, WindowTableBlock
 
 NOT_COMPARABLE = "Không so sánh được"
+NO_FIGURE = "-"  # a cell of a unit that sent no figure there, where other units did
 COMPARING: tuple[Show, ...] = ("baseline", "change", "change_pct")
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
@@ -151,6 +152,9 @@ def unit_table(block: UnitTableBlock, ctx: RoundContext) -> Table | None:
         row = [Cell(str(n)), Cell(ctx.unit(unit).name, align="left")]
         for col, ind, cat in columns:
             ev = ctx.evaluations.get((ind.code, unit, cat))
+            if ev is None or ev.value is None:  # a unit of the table with no figure in this column, as the seeds
+                row += [Cell(NO_FIGURE) for _ in col.show]
+                continue
             row += cells_for(
                 col.show,
                 ind,
@@ -295,12 +299,25 @@ def window_table(block: WindowTableBlock, ctx: RoundContext) -> Table | None:
             header[depth - 1].append(Cell(column_label(ind, cat)))
     header = header[:depth]
 
-    def values(members: list[str]) -> list[Cell]:
+    def found(members: list[str], window: Window, ind: Indicator, cat: str) -> list[Decimal]:
+        return [f.value for u in members for f in ctx.facts_of(ind.code, u, cat) if f.window == window]
+
+    def reports(members: list[str], group: str) -> bool:
+        """Whether `members` have a figure under the column group `group` in any window (fees, not obligations)."""
+        return any(found(members, w, i, c) for w in windows for col, i, c in columns if col.group == group)
+
+    def values(members: list[str], peers: list[str] | None = None) -> list[Cell]:
+        """The cells of `members` added up; "-" where they have none but do report the column's group in another
+        cell, or one of their `peers` has a figure there; blank where the column is none of theirs."""
         cells = []
         for window in windows:
-            for _, ind, cat in columns:
-                found = [f.value for u in members for f in ctx.facts_of(ind.code, u, cat) if f.window == window]
-                cells.append(Cell(fmt(ind, sum(found, Decimal(0))) if found else "", align="right"))
+            for col, ind, cat in columns:
+                figures = found(members, window, ind, cat)
+                if figures:
+                    cells.append(Cell(fmt(ind, sum(figures, Decimal(0))), align="right"))
+                    continue
+                theirs = bool(peers and found(peers, window, ind, cat)) or reports(members, col.group)
+                cells.append(Cell(NO_FIGURE if theirs else "", align="right"))
         return cells
 
     body: list[Row] = []
@@ -317,7 +334,7 @@ def window_table(block: WindowTableBlock, ctx: RoundContext) -> Table | None:
                 )
             )
         body += [
-            Row([Cell(str(n)), Cell(ctx.unit(u).name, align="left"), *values([u])])
+            Row([Cell(str(n)), Cell(ctx.unit(u).name, align="left"), *values([u], members)])
             for n, u in enumerate(members, start=1)
         ]
     if block.total:
