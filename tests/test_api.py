@@ -555,7 +555,7 @@ def test_a_value_history_lists_every_change(dong_phu_key: str) -> None:
         (c["as_of"], c["old_value"], c["new_value"], c["source"], c["source_ref"], c["changed_by"])
         for c in body["items"]
     ] == [
-        ("2022-07-16", None, "77.3", "file", "2022-06.csv:89", "demo"),
+        ("2022-07-16", None, "77.3", "file", "2022-06.csv:90", "demo"),  # the row of Số 02 after the rank
         ("2022-07-16", "77.3", "81.5", "api", "api:0", "token:dong-phu-portal"),
     ]
     refused = client.get("/api/values/history", round="2022-06", unit="BP.LOC_NINH", indicator="dvc.procedures")

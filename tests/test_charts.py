@@ -163,7 +163,7 @@ def test_the_report_draws_the_dvc_rate_by_unit_after_the_dvc_findings(tmp_path: 
     before = doc.blocks[index - 1]
     assert isinstance(before, Paragraph)
     assert before.text.startswith("- 06/27 đơn vị đã báo cáo chưa đạt chỉ tiêu tỷ lệ hồ sơ")
-    assert isinstance(doc.blocks[index - 7], Table)  # the DVC table, its missing units, "Nhận xét:", four findings
+    assert isinstance(doc.blocks[index - 8], Table)  # the DVC table, its missing units, "Nhận xét:", five findings
     assert sum(isinstance(b, Figure) for b in doc.blocks) == 1
 
     written = docx.Document(str(render_docx(doc, tmp_path / "report.docx")))

@@ -104,9 +104,8 @@ def percent_as_reported(text: str) -> str:
 
 
 def amount_as_reported(text: str) -> str:
-    """The seed writes "130,970,001" (and "29,76 2" where the PDF split a cell) and "-" for none."""
-    text = text.replace(" ", "").replace(",", ".")
-    return "0" if text == "-" else text
+    """The seed writes "130,970,001" (and "29,76 2" where the PDF split a cell); "-" for none, as the report does."""
+    return text.replace(" ", "").replace(",", ".")
 
 
 # --- the document -------------------------------------------------------------------------------------------
@@ -269,12 +268,17 @@ def test_the_dvc_findings_name_the_units_below_target_in_table_order(june: Docum
     assert blocks_after(june, table_headed(june, "Tỷ lệ DVCTT phát sinh hồ sơ")) == [
         "Số liệu của 27/29 đơn vị đã báo cáo; chưa có số liệu của: Sở Tài chính, Sở Ngoại vụ.",
         "Nhận xét:",
-        "- Toàn tỉnh, tỷ lệ DVCTT phát sinh hồ sơ trực tuyến tăng từ 94,5% (đến ngày 16/6/2022) "
+        "- Toàn tỉnh, tỷ lệ DVCTT phát sinh hồ sơ trực tuyến tăng từ 91% (đến ngày 31/5/2022) "
         "lên 97,87% (đến ngày 16/7/2022).",
+        "- Diễn biến tỷ lệ DVCTT phát sinh hồ sơ trực tuyến toàn tỉnh trong kỳ: 91% (đến ngày 31/5/2022), "
+        "94,5% (đến ngày 16/6/2022), 95,57% (đến ngày 22/6/2022), 98,1% (đến ngày 01/7/2022), "
+        "98,56% (đến ngày 08/7/2022), 97,87% (đến ngày 15/7/2022); mốc cuối giảm 0,69% so với mốc trước (08/7/2022).",
         "- 06/27 đơn vị đã báo cáo chưa đạt chỉ tiêu tỷ lệ DVCTT phát sinh hồ sơ trực tuyến (≥ 80%), cần tập trung "
         "rà soát, khắc phục: Đồng Phú (77,3%), Chơn Thành (72,2%), Hớn Quản (66,7%), Bù Đốp (58,3%), "
         "Bù Gia Mập (75%), Lộc Ninh (71,4%); mới có 27/29 đơn vị đã báo cáo.",
-        "- Toàn tỉnh, tỷ lệ hồ sơ xử lý trực tuyến giữ nguyên ở mức 90,18% (đến ngày 16/7/2022) so với kỳ trước.",
+        # from the period's first figure (Số 01's of 31/5), as Số 02 says it; the table compares with Số 01's 16/6
+        "- Toàn tỉnh, tỷ lệ hồ sơ xử lý trực tuyến tăng từ 80,47% (đến ngày 31/5/2022) "
+        "lên 90,18% (đến ngày 16/7/2022).",
         "- 06/27 đơn vị đã báo cáo chưa đạt chỉ tiêu tỷ lệ hồ sơ xử lý trực tuyến (≥ 50%), cần tập trung rà soát, "
         "khắc phục: Đồng Phú (25,2%), Hớn Quản (47,1%), Phú Riềng (14,9%), Bù Gia Mập (26,7%), Lộc Ninh (33,3%), "
         "Bù Đăng (37,8%); mới có 27/29 đơn vị đã báo cáo.",

@@ -32,6 +32,18 @@ class Target(Strict):
         return value >= self.value if self.op == ">=" else value <= self.value
 
 
+class Peers(Strict):
+    """What a rank is out of over a span of days: "01/63 tỉnh, thành phố" until the 2025 reform, "…/34" after."""
+
+    count: int = Field(ge=1)
+    label: str = Field(min_length=2)  # "tỉnh, thành phố"
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    def applies_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
 class Derivation(Strict):
     """How a derived indicator is computed: a ratio of two others, a unit attribute, or a sum of parts."""
 
@@ -62,9 +74,20 @@ class Indicator(Strict):
     cumulative_of: str | None = None  # the flow this running total adds up (visits → cumulative visits)
     moves_monthly: bool = False
     targets: list[Target] = Field(default_factory=list)
+    ranked_among: list[Peers] = Field(default_factory=list)  # a rank (1 the first): out of how many, on which days
+
+    @model_validator(mode="after")
+    def a_rank_is_a_whole_count(self) -> Indicator:
+        if self.ranked_among and (self.kind != "count" or self.decimals != 0 or self.direction != "lower"):
+            raise ValueError("ranked_among is for a rank: kind count, decimals 0, direction lower")
+        return self
 
     def target_on(self, day: date) -> Target | None:
         return next((t for t in self.targets if t.applies_on(day)), None)
+
+    def peers_on(self, day: date) -> Peers | None:
+        """What a rank of this indicator is out of on `day` (None: no rank, or no count known for the day)."""
+        return next((p for p in self.ranked_among if p.applies_on(day)), None)
 
     def category_label(self, category: str) -> str:
         """ "severity=cao" → "Cao"; "" → ""."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 
@@ -148,6 +149,27 @@ class RoundContext:
             (f for f in self.main.values() if f.indicator == indicator), None
         )
         return fact.window if fact else None
+
+    def series(self, indicator: str, category: str = "") -> list[Fact]:
+        """The whole's dated figures of `indicator` within the round's period, in day order: every "to date" figure
+        from the last day before the round's month onward, of this round and of its baseline (a figure both hold once,
+        this round's), a value repeated on a later day kept at its first day. Empty for a round that is no month."""
+        days = self.days()
+        if days is None:
+            return []
+        since = days[0] - timedelta(days=1)
+        wholes = [(self.current, self.whole)] + ([(self.baseline, self.baseline_whole)] if self.baseline else [])
+        by_day: dict[date, Fact] = {}
+        for facts, whole in wholes:
+            for fact in facts.facts:
+                dated = fact.window.start is None and fact.window.end >= since
+                if dated and (fact.indicator, fact.unit, fact.category) == (indicator, whole, category):
+                    by_day.setdefault(fact.window.end, fact)
+        out: list[Fact] = []
+        for fact in sorted(by_day.values(), key=lambda f: f.window.end):
+            if not out or out[-1].value != fact.value:
+                out.append(fact)
+        return out
 
     def facts_of(self, indicator: str, unit: str, category: str) -> list[Fact]:
         return [f for f in self.current.facts if f.key == (indicator, unit, category)]

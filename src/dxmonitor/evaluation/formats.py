@@ -66,6 +66,11 @@ def figure(value: Decimal | None, kind: str, decimals: int, language: str = "vi"
     return percent(value, decimals, language) if kind == "percent" else number(value, decimals, language)
 
 
+def rank(value: Decimal | None, out_of: int, label: str) -> str:
+    """A rank out of a count, as the reports write it: 1 of 63 → "01/63 tỉnh, thành phố"."""
+    return "" if value is None else f"{int(value):02d}/{out_of:02d} {label}"
+
+
 def change_text(delta: Decimal | None, kind: str, decimals: int, language: str = "vi") -> str:
     """ "Tăng 6,4%", "Giảm 3,4%", "Bằng" ("Up 6.4%", "Down 3.4%", "Unchanged") — percentage points for percents,
     absolute otherwise."""

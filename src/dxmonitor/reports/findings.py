@@ -7,8 +7,9 @@ from decimal import Decimal
 from dxmonitor.catalogue.schema import Indicator
 from dxmonitor.evaluation.completeness import Coverage
 from dxmonitor.evaluation.context import RoundContext
-from dxmonitor.evaluation.formats import figure, window_text
-from dxmonitor.evaluation.rules import Evaluation, at_best, below_target, top
+from dxmonitor.evaluation.facts import Fact
+from dxmonitor.evaluation.formats import change_text, figure, short_date, window_text
+from dxmonitor.evaluation.rules import Evaluation, at_best, below_target, change, top
 from dxmonitor.reports.outline import Finding
 from dxmonitor.reports.tables import category_label, totals_of
 
@@ -35,6 +36,25 @@ def _column(ctx: RoundContext, dataset: str, ind: Indicator, category: str) -> l
     return [ev for u in units if (ev := ctx.evaluations.get((ind.code, u, category))) and ev.value is not None]
 
 
+def _earliest(ctx: RoundContext, ind: Indicator, category: str, now: Fact | None) -> Fact | None:
+    """The whole's first dated figure of the round's period when it is older than the one printed (`now`)."""
+    series = ctx.series(ind.code, category) if now is not None else []
+    return series[0] if series and now is not None and series[0].window.end < now.window.end else None
+
+
+def _series_text(ctx: RoundContext, ind: Indicator, category: str, name: str) -> str | None:
+    """The whole's figures on each day of the period and the last step, when there are more than a start and an
+    end (a trend sentence says those two)."""
+    series = ctx.series(ind.code, category)
+    if len(series) < 3:
+        return None
+    steps = ", ".join(f"{figure(f.value, ind.kind, ind.decimals)} ({window_text(f.window)})" for f in series)
+    last, before = series[-1], series[-2]
+    moved = change_text(change(last.value, before.value), ind.kind, ind.decimals)
+    last_step = f"mốc cuối {moved[0].lower() + moved[1:]} so với mốc trước ({short_date(before.window.end)})"
+    return f"Diễn biến {name} toàn tỉnh trong kỳ: {steps}; {last_step}."
+
+
 def finding_text(finding: Finding, dataset: str, ctx: RoundContext) -> str | None:
     """One finding as a sentence, or None when there is nothing to say."""
     ind = ctx.indicator(finding.indicator)
@@ -43,7 +63,11 @@ def finding_text(finding: Finding, dataset: str, ctx: RoundContext) -> str | Non
     def fmt(value: Decimal | None) -> str:
         return figure(value, ind.kind, ind.decimals)
 
+    if not finding.in_force(ctx.days()):
+        return None
     name = _name(ind, finding.category)
+    if finding.kind == "series":
+        return _series_text(ctx, ind, finding.category, name)
     candidates = ctx.dataset(dataset).units
     coverage = ctx.coverage(ind.code, finding.category, candidates)
     if finding.kind == "trend":
@@ -59,10 +83,14 @@ def finding_text(finding: Finding, dataset: str, ctx: RoundContext) -> str | Non
         if whole_note is not None and ctx.baseline is not None:  # no "tăng"/"giảm" against another province
             against = f"không so sánh được với {ctx.baseline.name}: {whole_note.vi}"
             return f"Toàn tỉnh, {name} đạt {fmt(value)}{when}; {against}."
+        first = _earliest(ctx, ind, finding.category, now)
+        if first is not None:  # the period's own first figure, not the baseline's last ("tăng từ 91% (đến 31/5)")
+            before, then = first.value, f" ({window_text(first.window)})"
+        else:
+            was = ctx.baseline_main.get((ind.code, ctx.whole, finding.category))
+            then = f" ({window_text(was.window)})" if was else ""
         if before is None:
             return f"Toàn tỉnh, {name} đạt {fmt(value)}{when}."
-        was = ctx.baseline_main.get((ind.code, ctx.whole, finding.category))
-        then = f" ({window_text(was.window)})" if was else ""
         if fmt(before) == fmt(value):
             return f"Toàn tỉnh, {name} giữ nguyên ở mức {fmt(value)}{when} so với kỳ trước."
         word = "tăng" if value > before else "giảm"

@@ -46,10 +46,29 @@ class Column(Strict):
 
 
 class Finding(Strict):
-    kind: Literal["trend", "below_target", "top", "bottom", "at_best"]
+    """A sentence under a table; said for the rounds whose last day falls within its days (none: every round), so
+    an outline can list the top 3 for some months and the top 5 for later ones without naming a unit or a round."""
+
+    kind: Literal["trend", "series", "below_target", "top", "bottom", "at_best"]
     indicator: str
     category: str = ""
-    n: int = 3
+    n: int = Field(default=3, ge=1)
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    @model_validator(mode="after")
+    def dates_in_order(self) -> Finding:
+        if self.valid_from is not None and self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+    def in_force(self, days: Days | None) -> bool:
+        """Said for a round on `days` (its last day decides, as for the outline itself); a round that is no month
+        takes the findings without dates."""
+        if days is None:
+            return self.valid_from is None and self.valid_to is None
+        day = days[1]
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 
 class FiguresBlock(Strict):

@@ -10,6 +10,7 @@ from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.formats import window_text
 from dxmonitor.reports.findings import finding_text
 from dxmonitor.reports.model import Block, Document, Editorial, Figure, Heading, Issuer, Paragraph, Table
+from dxmonitor.reports.notes import month_before_notes
 from dxmonitor.reports.outline import FiguresBlock, Outline, UnitTableBlock, WindowTableBlock
 from dxmonitor.reports.tables import (
     comparison_notes,
@@ -51,7 +52,8 @@ def section_blocks(blocks: list[FiguresBlock | UnitTableBlock | WindowTableBlock
             table = figures_table(block, ctx)
             if table:
                 out.append(table)
-                out += [Paragraph(line, style="note") for line in comparison_notes(block, ctx)]
+                notes = comparison_notes(block, ctx) + month_before_notes(block, ctx)
+                out += [Paragraph(line, style="note") for line in notes]
             continue
         table = unit_table(block, ctx) if isinstance(block, UnitTableBlock) else window_table(block, ctx)
         if table is None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from dxmonitor.catalogue.schema import Indicator
 from dxmonitor.evaluation.completeness import Coverage
 from dxmonitor.evaluation.context import RoundContext, Total
-from dxmonitor.evaluation.formats import change_text, figure, window_heading, window_text
+from dxmonitor.evaluation.formats import change_text, figure, rank, window_heading, window_text
 from dxmonitor.evaluation.rules import Evaluation, change, relative_change, verdict
 from dxmonitor.evaluation.succession import Note
 from dxmonitor.intake.windows import Window
@@ -17,6 +17,7 @@ from dxmonitor.reports.model import Cell, Row, Table
 from dxmonitor.reports.outline import Column, FiguresBlock, Show, UnitTableBlock, WindowTableBlock
 
 NOT_COMPARABLE = "Không so sánh được"
+NO_FIGURE = "-"  # a cell of a unit that sent no figure there, where other units did
 COMPARING: tuple[Show, ...] = ("baseline", "change", "change_pct")
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
@@ -44,14 +45,18 @@ def column_label(ind: Indicator, category: str, with_total_word: bool = False) -
     return ("Tổng " + ind.label[0].lower() + ind.label[1:]) if with_total_word else ind.label
 
 
-def _fmt(ind: Indicator, value: Decimal | None) -> str:
+def fmt(ind: Indicator, value: Decimal | None, when: Window | None = None) -> str:
+    """A figure as the report prints it; a rank with what it is out of on the figure's day ("01/63 …")."""
+    peers = ind.peers_on(when.end) if when is not None else None
+    if peers is not None:
+        return rank(value, peers.count, peers.label)
     return figure(value, ind.kind, ind.decimals)
 
 
 def _target_text(ind: Indicator, ctx: RoundContext) -> str:
     window = next((f.window for f in ctx.main.values() if f.indicator == ind.code), None)
     target = ind.target_on(window.end) if window else None
-    return "" if target is None else f"{target.op.replace('>=', '≥').replace('<=', '≤')} {_fmt(ind, target.value)}"
+    return "" if target is None else f"{target.op.replace('>=', '≥').replace('<=', '≤')} {fmt(ind, target.value)}"
 
 
 def sub_headings(show: Sequence[str], ind: Indicator, ctx: RoundContext) -> list[str]:
@@ -79,9 +84,9 @@ def cell_text(
     if note is not None and show in COMPARING:
         return "" if show == "baseline" else NOT_COMPARABLE
     if show == "value":
-        return _fmt(ind, value)
+        return fmt(ind, value, when)
     if show == "baseline":
-        return _fmt(ind, base)
+        return fmt(ind, base, when)
     if show == "change":
         return change_text(change(value, base), ind.kind, ind.decimals)
     if show == "change_pct":
@@ -147,6 +152,9 @@ def unit_table(block: UnitTableBlock, ctx: RoundContext) -> Table | None:
         row = [Cell(str(n)), Cell(ctx.unit(unit).name, align="left")]
         for col, ind, cat in columns:
             ev = ctx.evaluations.get((ind.code, unit, cat))
+            if ev is None or ev.value is None:  # a unit of the table with no figure in this column, as the seeds
+                row += [Cell(NO_FIGURE) for _ in col.show]
+                continue
             row += cells_for(
                 col.show,
                 ind,
@@ -291,12 +299,25 @@ def window_table(block: WindowTableBlock, ctx: RoundContext) -> Table | None:
             header[depth - 1].append(Cell(column_label(ind, cat)))
     header = header[:depth]
 
-    def values(members: list[str]) -> list[Cell]:
+    def found(members: list[str], window: Window, ind: Indicator, cat: str) -> list[Decimal]:
+        return [f.value for u in members for f in ctx.facts_of(ind.code, u, cat) if f.window == window]
+
+    def reports(members: list[str], group: str) -> bool:
+        """Whether `members` have a figure under the column group `group` in any window (fees, not obligations)."""
+        return any(found(members, w, i, c) for w in windows for col, i, c in columns if col.group == group)
+
+    def values(members: list[str], peers: list[str] | None = None) -> list[Cell]:
+        """The cells of `members` added up; "-" where they have none but do report the column's group in another
+        cell, or one of their `peers` has a figure there; blank where the column is none of theirs."""
         cells = []
         for window in windows:
-            for _, ind, cat in columns:
-                found = [f.value for u in members for f in ctx.facts_of(ind.code, u, cat) if f.window == window]
-                cells.append(Cell(_fmt(ind, sum(found, Decimal(0))) if found else "", align="right"))
+            for col, ind, cat in columns:
+                figures = found(members, window, ind, cat)
+                if figures:
+                    cells.append(Cell(fmt(ind, sum(figures, Decimal(0))), align="right"))
+                    continue
+                theirs = bool(peers and found(peers, window, ind, cat)) or reports(members, col.group)
+                cells.append(Cell(NO_FIGURE if theirs else "", align="right"))
         return cells
 
     body: list[Row] = []
@@ -313,7 +334,7 @@ def window_table(block: WindowTableBlock, ctx: RoundContext) -> Table | None:
                 )
             )
         body += [
-            Row([Cell(str(n)), Cell(ctx.unit(u).name, align="left"), *values([u])])
+            Row([Cell(str(n)), Cell(ctx.unit(u).name, align="left"), *values([u], members)])
             for n, u in enumerate(members, start=1)
         ]
     if block.total:
