@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import altair as alt
-import docx
 import pytest
 
 from dxmonitor.catalogue.models import Round
