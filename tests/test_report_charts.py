@@ -11,14 +11,17 @@ import altair as alt
 import docx
 import pytest
 
-from dxmonitor.catalogue.loading import Catalogue
+from dxmonitor.catalogue.current import get_catalogue
+from dxmonitor.catalogue.loading import Catalogue, CatalogueError
 from dxmonitor.catalogue.rounds import round_days
 from dxmonitor.catalogue.tree import units_on
+from dxmonitor.evaluation.context import RoundContext
+from dxmonitor.intake.queries import round_facts
 from dxmonitor.reports import charts
 from dxmonitor.reports.charts import chart_figure, printed_width
 from dxmonitor.reports.generate import build_document, round_and_baseline, round_context
 from dxmonitor.reports.model import Document, Figure, Heading, Table
-from dxmonitor.reports.outline import ChartBlock, load_outline
+from dxmonitor.reports.outline import OUTLINES_DIR, ChartBlock, load_outline, load_outlines
 from dxmonitor.reports.render_docx import render_docx
 from dxmonitor.reports.render_html import render_html
 
@@ -183,6 +186,21 @@ def test_each_round_draws_its_own_readings(db: None, drawn: list[dict[str, Any]]
     assert [(v["day_text"], v["text"]) for v in values(drawn[0], "line")] == [("31/5", "91%"), ("16/6", "94,5%")]
 
 
+def test_totals_by_category_of_fewer_units_than_expected_say_how_many_reported(db: None) -> None:
+    june, may = round_and_baseline("2022-06")
+    facts = round_facts(june)
+    first = next(f.unit for f in facts.facts if f.indicator == "security.vulnerabilities")
+    facts.facts = [f for f in facts.facts if not (f.unit == first and f.indicator.startswith("security."))]
+    ctx = RoundContext.build(get_catalogue(), facts, round_facts(may) if may else None)
+    block = ChartBlock(
+        kind="chart", draws="by_category", dataset="security_scan", indicator="security.vulnerabilities", caption="Lỗ"
+    )
+    figure = chart_figure(block, ctx)
+
+    assert figure is not None
+    assert figure.caption == "Biểu đồ: Lỗ, cộng từ 35/36 đơn vị đã báo cáo (từ 01/7/2022 đến 20/7/2022)"
+
+
 def test_a_tall_chart_is_printed_narrower_to_fit_a_page() -> None:
     header = PNG_SIGNATURE + struct.pack(">I4sII", 13, b"IHDR", 1000, 4000)
 
@@ -199,3 +217,18 @@ def test_every_chart_of_an_outline_draws_an_indicator_of_its_dataset(name: str, 
             assert catalogue.indicators[block.indicator].disaggregation, block
     targets = {b.indicator for b in blocks if b.draws == "by_unit" and catalogue.indicators[b.indicator].targets}
     assert targets == {"dvc.online_service_rate", "dvc.online_dossier_rate", "cnscd.commune_team_rate"}
+
+
+def test_an_outline_with_a_chart_of_an_unknown_kind_is_refused_naming_where(tmp_path: Path) -> None:
+    text = (OUTLINES_DIR / "monthly.yaml").read_text(encoding="utf-8")
+    (tmp_path / "monthly.yaml").write_text(text.replace("draws: by_category", "draws: pie", 1), encoding="utf-8")
+    (tmp_path / "later.yaml").write_text(
+        (OUTLINES_DIR / "dong_nai_2025.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+
+    with pytest.raises(CatalogueError) as refused:
+        load_outlines(tmp_path)
+    [problem] = refused.value.problems
+    block = text[: text.index("- kind: chart\n        draws: by_category")].count("\n") + 1
+    assert (problem.location.file, problem.location.row) == (str(tmp_path / "monthly.yaml"), block)
+    assert "'by_unit', 'by_category' or 'dated_series'" in problem.message_vi

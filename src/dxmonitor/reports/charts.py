@@ -29,12 +29,26 @@ def _drawn(block: ChartBlock, ctx: RoundContext) -> tuple[alt.LayerChart | None,
         period = Window(days[-1], days[0]) if days else None
         return (
             dated_chart(ctx, block.indicator),
-            f"{name} của {ctx.unit(ctx.whole).name} qua các ngày có số liệu",
+            block.caption or f"{name} của {ctx.unit(ctx.whole).name} qua các ngày có số liệu",
             period,
         )
     if block.draws == "by_category":
-        return by_category_chart(ctx, block.indicator, units), f"{name} theo phân loại", ctx.window_of(block.indicator)
-    return by_unit_chart(ctx, block.indicator, units, title=""), f"{name} theo đơn vị", ctx.window_of(block.indicator)
+        shows = f"{block.caption or name + ' theo phân loại'}{_partial(ctx, block.indicator, units)}"
+        return by_category_chart(ctx, block.indicator, units), shows, ctx.window_of(block.indicator)
+    shows = block.caption or f"{name} theo đơn vị"
+    return by_unit_chart(ctx, block.indicator, units, title=""), shows, ctx.window_of(block.indicator)
+
+
+def _partial(ctx: RoundContext, indicator: str, units: list[str]) -> str:
+    """ ", cộng từ 30/36 đơn vị đã báo cáo" when the province's totals add up fewer units than expected."""
+    ind = ctx.indicator(indicator)
+    for dimension, members in ind.disaggregation.items():
+        for member in members:
+            total = ctx.province_total(indicator, f"{dimension}={member}", units)
+            if total.partial:
+                covered = total.coverage
+                return f", cộng từ {len(covered.reported)}/{len(covered.expected)} đơn vị đã báo cáo"
+    return ""
 
 
 def printed_width(image: bytes, width_mm: float = WIDTH_MM, highest_mm: float = HIGHEST_MM) -> float:
@@ -51,4 +65,4 @@ def chart_figure(block: ChartBlock, ctx: RoundContext) -> Figure | None:
         return None
     when = f" ({window_text(window)})" if window else ""
     image = png(chart)
-    return Figure(image, caption=f"Biểu đồ: {block.caption or shows}{when}", width_mm=printed_width(image))
+    return Figure(image, caption=f"Biểu đồ: {shows}{when}", width_mm=printed_width(image))
