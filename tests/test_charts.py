@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import altair as alt
-import docx
 import pytest
 
 from dxmonitor.catalogue.models import Round
-from dxmonitor.charts.data import by_unit_chart, unit_bars
+from dxmonitor.charts.data import by_category_chart, by_unit_chart, category_bars, dated_chart, dated_points, unit_bars
 from dxmonitor.charts.render import png, svg
-from dxmonitor.charts.specs import Bar, Point, Target, indicator_by_unit, trend
+from dxmonitor.charts.specs import Bar, DatedPoint, Point, Target, by_category, dated_series, indicator_by_unit, trend
 from dxmonitor.evaluation.context import RoundContext
-from dxmonitor.reports.generate import build_document, round_context
-from dxmonitor.reports.model import Figure, Paragraph, Table
-from dxmonitor.reports.render_docx import render_docx
-from dxmonitor.reports.render_html import render_html
+from dxmonitor.reports.generate import round_context
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 BARS = [
@@ -91,8 +86,35 @@ def test_several_series_share_a_legend_and_drop_the_point_labels() -> None:
     ]
 
 
+def test_the_dated_series_steps_through_the_readings_in_day_order_against_the_target() -> None:
+    points = [DatedPoint("2022-06-16", "16/6", 94.5, "94,5%"), DatedPoint("2022-05-31", "31/5", 91, "91%")]
+    spec = layers(dated_series(points, title="", target=Target(80, "Chỉ tiêu ≥ 80%"), percent=True))
+
+    assert list(spec) == ["line", "point_labels", "target", "target_label"]
+    assert spec["line"]["data"]["values"] == [
+        {"day": "2022-05-31", "day_text": "31/5", "value": 91, "text": "91%"},
+        {"day": "2022-06-16", "day_text": "16/6", "value": 94.5, "text": "94,5%"},
+    ]
+    assert spec["line"]["encoding"]["x"]["sort"] == ["31/5", "16/6"]
+    assert spec["line"]["encoding"]["y"]["scale"] == {"domainMax": 100, "nice": True, "zero": False}
+    assert spec["target"]["encoding"] == {"y": {"field": "value", "type": "quantitative"}}
+
+
+def test_the_bars_by_category_are_plain_bars_in_the_order_given() -> None:
+    severities = [Bar("Nguy hiểm", 202, "202"), Bar("Cao", 288, "288")]
+    chart = by_category(severities, title="")
+    spec = layers(chart)
+
+    assert list(spec) == ["bars", "bar_labels"]
+    shared = chart.to_dict()["data"]["values"]  # both layers draw the same data: Altair keeps it once, at the top
+    assert [(v["unit"], v["value"]) for v in shared] == [("Nguy hiểm", 202), ("Cao", 288)]
+    assert spec["bars"]["encoding"]["color"] == {"value": "#0b4f9c"}
+
+
 def test_the_charts_carry_their_data_inline_and_nothing_to_fetch() -> None:
-    for chart in (indicator_by_unit(BARS, title="a", target=Target(80, "b")), trend(POINTS, title="c")):
+    dated = [DatedPoint("2022-06-16", "16/6", 94.5, "94,5%")]
+    charts = (indicator_by_unit(BARS, title="a", target=Target(80, "b")), trend(POINTS, title="c"))
+    for chart in (*charts, dated_series(dated, title="d"), by_category(BARS, title="e")):
         spec = json.dumps(chart.to_dict())
         assert '"url"' not in spec and '"values"' in spec
 
@@ -150,25 +172,27 @@ def test_the_chart_of_a_round_draws_the_indicator_s_target(june: RoundContext) -
     assert by_unit_chart(june, "dvc.online_dossier_rate", ["BP.SO_TC"]) is None  # no figure, no chart
 
 
-# --- the report's figure ------------------------------------------------------------------------------------
+def test_the_province_s_dated_figures_of_a_round_are_its_readings_in_day_order(june: RoundContext) -> None:
+    assert [(p.day_text, p.text) for p in dated_points(june, "dvc.online_service_rate")] == [
+        ("31/5", "91%"),
+        ("16/6", "94,5%"),
+        ("22/6", "95,57%"),
+        ("1/7", "98,1%"),
+        ("8/7", "98,56%"),
+        ("15/7", "97,87%"),
+        ("16/7", "97,87%"),
+    ]
+    assert dated_chart(june, "dvc.online_dossier_rate") is None  # one reading is no series
 
 
-@pytest.mark.django_db
-def test_the_report_draws_the_dvc_rate_by_unit_after_the_dvc_findings(tmp_path: Path) -> None:
-    doc = build_document("2022-06")
-    index, figure = next((i, b) for i, b in enumerate(doc.blocks) if isinstance(b, Figure))
+def test_the_bars_by_category_are_the_province_s_totals_in_the_catalogue_s_order(june: RoundContext) -> None:
+    units = june.dataset("security_scan").units
+    bars = category_bars(june, "security.vulnerabilities", units)
 
-    assert figure.png.startswith(PNG_SIGNATURE)
-    assert figure.caption == "Biểu đồ: Tỷ lệ DVCTT phát sinh hồ sơ trực tuyến theo đơn vị (đến ngày 16/7/2022)"
-    before = doc.blocks[index - 1]
-    assert isinstance(before, Paragraph)
-    assert before.text.startswith("- 06/27 đơn vị đã báo cáo chưa đạt chỉ tiêu tỷ lệ hồ sơ")
-    assert isinstance(doc.blocks[index - 8], Table)  # the DVC table, its missing units, "Nhận xét:", five findings
-    assert sum(isinstance(b, Figure) for b in doc.blocks) == 1
-
-    written = docx.Document(str(render_docx(doc, tmp_path / "report.docx")))
-    assert len(written.inline_shapes) == 1
-    assert round(written.inline_shapes[0].width.mm) == 160
-    html = render_html(doc, tmp_path / "report.html").read_text(encoding="utf-8")
-    assert html.count('<img src="data:image/png;base64,iVBORw0KGgo') == 1
-    assert "<figcaption>Biểu đồ: Tỷ lệ DVCTT phát sinh hồ sơ trực tuyến theo đơn vị" in html
+    assert [(b.unit, b.text) for b in bars] == [
+        ("Nguy hiểm", "202"),
+        ("Cao", "288"),
+        ("Trung bình", "976"),
+        ("Thấp", "320"),
+    ]
+    assert by_category_chart(june, "security.vulnerabilities", ["BP.SO_TC"]) is None  # no figure, no chart

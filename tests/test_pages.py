@@ -520,14 +520,16 @@ def test_the_indicator_page_gives_its_definition_target_and_legal_source(vy: Cli
     assert "≥ 80% Quyết định số 27/QĐ-UBQGCĐS ngày 15/3/2022" in html
 
 
-def test_the_indicator_page_lists_every_unit_with_verdicts_and_draws_two_charts(vy: Client) -> None:
+def test_the_indicator_page_lists_every_unit_with_verdicts_and_draws_three_charts(vy: Client) -> None:
     data = vy.get("/indicators/dvc.online_service_rate.json").json()
     html = vy.get("/indicators/dvc.online_service_rate").content.decode()
 
     assert len(data["rows"]) == 27
     assert next(r for r in data["rows"] if r["unit"] == "BP.DONG_PHU")["cells"] == DONG_PHU_DVC_ROW["cells"][:1]
     assert data["total"]["cells"][0]["value_text"] == "97,87%"
-    assert html.count("<svg") == 2 and "Tổng toàn tỉnh qua các kỳ" in html
+    assert html.count("<svg") == 3 and "Tổng toàn tỉnh qua các kỳ" in html
+    assert "Toàn tỉnh qua các ngày có số liệu trong kỳ" in html  # the report's chart of the month's readings
+    assert ">22/6<" in html and ">95,57%<" in html
 
 
 def test_the_indicator_page_shows_a_reporter_their_own_figures(dung: Client) -> None:
@@ -548,6 +550,15 @@ def test_a_disaggregated_indicator_has_a_column_per_category(vy: Client) -> None
         ("security.vulnerabilities[severity=thap]", "Thấp"),
     ]
     assert [c["value_text"] for c in data["total"]["cells"]] == ["1.786", "202", "288", "976", "320"]
+
+
+def test_a_disaggregated_indicator_s_page_draws_the_province_s_totals_by_category(vy: Client, dung: Client) -> None:
+    html = vy.get("/indicators/security.vulnerabilities").content.decode()
+    reporter = dung.get("/indicators/security.vulnerabilities").content.decode()
+
+    assert "Toàn tỉnh theo phân loại" in html  # the report's chart of vulnerabilities by severity
+    assert all(f">{label}<" in html for label in ("Nguy hiểm", "Cao", "Trung bình", "Thấp", "976"))
+    assert "Toàn tỉnh theo phân loại" not in reporter  # a reporter does not see the province's totals
 
 
 def test_the_indicator_list_gives_kinds_and_targets(vy: Client) -> None:

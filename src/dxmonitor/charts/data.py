@@ -1,4 +1,5 @@
-"""A round's evaluated figures as chart data: the bars of an indicator by unit, its target, a series of rounds."""
+"""A round's evaluated figures as chart data: an indicator's bars by unit or by category, its target, its dated
+figures within the round."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from decimal import Decimal
 
 import altair as alt
 
-from dxmonitor.charts.specs import Bar, Target, indicator_by_unit
+from dxmonitor.charts.specs import Bar, DatedPoint, Target, by_category, dated_series, indicator_by_unit
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.formats import figure
 
@@ -72,3 +73,51 @@ def by_unit_chart(
         width=width,
         verdict_labels=verdict_labels,
     )
+
+
+def dated_points(ctx: RoundContext, indicator: str, unit: str | None = None, language: str = "vi") -> list[DatedPoint]:
+    """The unit's (default: the province's) figures of the indicator up to each as-of day of the round, earliest
+    first; one per day (the first entered, as the round's main figure keeps), figures of a period left out."""
+    ind = ctx.indicator(indicator)
+    by_day: dict[str, DatedPoint] = {}
+    for fact in ctx.facts_of(indicator, unit or ctx.whole, ""):
+        day = fact.window.end.isoformat()
+        if fact.window.start is None and day not in by_day:
+            when = f"{fact.window.end.day}/{fact.window.end.month}"
+            by_day[day] = DatedPoint(day, when, float(fact.value), figure(fact.value, ind.kind, ind.decimals, language))
+    return sorted(by_day.values(), key=lambda p: p.day)
+
+
+def dated_chart(
+    ctx: RoundContext, indicator: str, *, title: str = "", target_word: str = "Chỉ tiêu", language: str = "vi"
+) -> alt.LayerChart | None:
+    """The province's figure of the indicator on each day it was read within the round, against its target; None
+    with fewer than two days (one figure is no series)."""
+    points = dated_points(ctx, indicator, language=language)
+    if len(points) < 2:
+        return None
+    ind = ctx.indicator(indicator)
+    target = target_of(ctx, indicator, target_word, language)
+    return dated_series(points, title=title, target=target, percent=ind.kind == "percent")
+
+
+def category_bars(ctx: RoundContext, indicator: str, units: Sequence[str], language: str = "vi") -> list[Bar]:
+    """One bar per category of the indicator (in the catalogue's order) with a province total over `units`,
+    labelled with the category's name ("Nguy hiểm")."""
+    ind = ctx.indicator(indicator)
+    bars = []
+    for dimension, members in ind.disaggregation.items():
+        for member, label in members.items():
+            total = ctx.province_total(indicator, f"{dimension}={member}", units)
+            if total.value is not None:
+                text = figure(total.value, ind.kind, ind.decimals, language)
+                bars.append(Bar(label, float(total.value), text))
+    return bars
+
+
+def by_category_chart(
+    ctx: RoundContext, indicator: str, units: Sequence[str], *, title: str = "", language: str = "vi"
+) -> alt.LayerChart | None:
+    """The province's figures of the indicator by category, or None when it has none."""
+    bars = category_bars(ctx, indicator, units, language)
+    return by_category(bars, title=title) if bars else None

@@ -1,4 +1,5 @@
-"""Chart definitions from plain data: bars per unit against a target line, and a trend across rounds.
+"""Chart definitions from plain data: bars per unit against a target line, bars per category, a trend across rounds
+and the dated figures within one round.
 
 The same definition draws the dashboard's inline SVG and the report's PNG, so a figure looks alike in both."""
 
@@ -32,6 +33,17 @@ class Point:
     round: str
     order: int
     series: str
+    value: float
+    text: str
+
+
+@dataclass(frozen=True)
+class DatedPoint:
+    """One dated figure within a round: `day` its as-of day in ISO form ("2022-06-16"), `day_text` as the axis
+    writes it ("16/6"), `text` the figure's formatting ("94,5%")."""
+
+    day: str
+    day_text: str
     value: float
     text: str
 
@@ -156,5 +168,40 @@ def trend(
         label = base.mark_text(dy=-10, fontSize=11).encode(x=x, y=y, text=alt.Text("text:N"), color=colour)
         layers.append(label.properties(name="point_labels"))
     layers += _target_layers(target, "y")
+    chart = alt.LayerChart(layer=layers).properties(width=width, height=height)
+    return _configured(chart, title)
+
+
+def by_category(bars: Sequence[Bar], *, title: str, axis_title: str = "", width: int = 520) -> alt.LayerChart:
+    """One bar per category of an indicator (the severities of the vulnerabilities found), in the catalogue's order:
+    the by-unit bars, each labelled with its category, without verdicts or target."""
+    return indicator_by_unit(bars, title=title, axis_title=axis_title, width=width)
+
+
+def dated_series(
+    points: Sequence[DatedPoint],
+    *,
+    title: str,
+    target: Target | None = None,
+    percent: bool = False,
+    axis_title: str = "",
+    width: int = 520,
+    height: int = 240,
+) -> alt.LayerChart:
+    """One line through a round's dated figures (the province's rate on each day it was read), one step per reading
+    as a report lists them ("91% → 94,5% → 95,57%"), each point labelled with its figure and its day."""
+    values = [asdict(p) for p in sorted(points, key=lambda p: p.day)]
+    base = alt.Chart(_inline(values))
+    days = list(dict.fromkeys(str(v["day_text"]) for v in values))
+    x = alt.X("day_text:O", sort=days, title=None, axis=alt.Axis(labelAngle=0, grid=False))
+    scale = alt.Scale(zero=False, nice=True, domainMax=100) if percent else alt.Scale(zero=False, nice=True)
+    y = alt.Y("value:Q", title=axis_title or None, scale=scale)
+    line = base.mark_line(point=alt.OverlayMarkDef(size=60, filled=True), strokeWidth=2, color=SERIES_COLOURS[0])
+    label = base.mark_text(dy=-10, fontSize=11, color=SERIES_COLOURS[0]).encode(x=x, y=y, text=alt.Text("text:N"))
+    layers = [
+        line.encode(x=x, y=y, tooltip=alt.Tooltip("text:N", title=" ")).properties(name="line"),
+        label.properties(name="point_labels"),
+        *_target_layers(target, "y"),
+    ]
     chart = alt.LayerChart(layer=layers).properties(width=width, height=height)
     return _configured(chart, title)

@@ -90,7 +90,6 @@ class UnitTableBlock(Strict):
     total_label: str = "Tổng"  # the total row when every expected unit reported ("Cộng 80/95 đơn vị…" when not)
     change_row: bool = False
     findings: list[Finding] = Field(default_factory=list)
-    chart: str | None = None  # an indicator of the table to draw by unit, against its target, after the findings
 
 
 class WindowTableBlock(Strict):
@@ -103,7 +102,22 @@ class WindowTableBlock(Strict):
     total: bool = True
 
 
-Block = Annotated[FiguresBlock | UnitTableBlock | WindowTableBlock, Field(discriminator="kind")]
+class ChartBlock(Strict):
+    """A chart of the round's figures, drawn with the web pages' definitions (charts/specs.py); left out when the
+    round has nothing to draw. `draws`: the dataset's units against the indicator's target (`by_unit`), the
+    province's total by category (`by_category`), or the province's figure on each day it was read within the round
+    (`dated_series`)."""
+
+    kind: Literal["chart"]
+    draws: Literal["by_unit", "by_category", "dated_series"]
+    dataset: str
+    indicator: str
+    caption: str = (
+        ""  # what it shows, when the default ("… theo đơn vị") does not say it: "Biểu đồ: " and the days added
+    )
+
+
+Block = Annotated[FiguresBlock | UnitTableBlock | WindowTableBlock | ChartBlock, Field(discriminator="kind")]
 
 
 class Section(Strict):

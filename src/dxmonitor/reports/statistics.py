@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from dxmonitor.charts.data import by_unit_chart
-from dxmonitor.charts.render import png
 from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.formats import window_text
+from dxmonitor.reports.charts import chart_figure
 from dxmonitor.reports.findings import finding_text
-from dxmonitor.reports.model import Block, Document, Editorial, Figure, Heading, Issuer, Paragraph, Table
+from dxmonitor.reports.model import Block, Document, Editorial, Heading, Issuer, Paragraph, Table
 from dxmonitor.reports.notes import month_before_notes
-from dxmonitor.reports.outline import FiguresBlock, Outline, UnitTableBlock, WindowTableBlock
+from dxmonitor.reports.outline import Block as OutlineBlock
+from dxmonitor.reports.outline import ChartBlock, FiguresBlock, Outline, UnitTableBlock
 from dxmonitor.reports.tables import (
     comparison_notes,
     coverage_note,
@@ -32,22 +32,12 @@ def _as_of_note(table_block: UnitTableBlock, ctx: RoundContext) -> Paragraph | N
     return Paragraph(f"Số liệu {window_text(windows.pop())}:", style="note")
 
 
-def _chart(block: UnitTableBlock, ctx: RoundContext) -> Figure | None:
-    """The block's `chart` indicator by unit against its target, drawn as the web pages draw it."""
-    if block.chart is None:
-        return None
-    units = [u for u in ctx.dataset(block.dataset).units if u != ctx.whole]
-    chart = by_unit_chart(ctx, block.chart, units, title="")
-    if chart is None:
-        return None
-    window = ctx.window_of(block.chart)
-    when = f" ({window_text(window)})" if window else ""
-    return Figure(png(chart), caption=f"Biểu đồ: {ctx.indicator(block.chart).name} theo đơn vị{when}")
-
-
-def section_blocks(blocks: list[FiguresBlock | UnitTableBlock | WindowTableBlock], ctx: RoundContext) -> list[Block]:
+def section_blocks(blocks: list[OutlineBlock], ctx: RoundContext) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
+        if isinstance(block, ChartBlock):
+            out += [f for f in [chart_figure(block, ctx)] if f]
+            continue
         if isinstance(block, FiguresBlock):
             table = figures_table(block, ctx)
             if table:
@@ -70,9 +60,6 @@ def section_blocks(blocks: list[FiguresBlock | UnitTableBlock | WindowTableBlock
         if sentences:
             out.append(Paragraph("Nhận xét:", style="lead"))
             out += [Paragraph(f"- {s}", style="bullet") for s in sentences]
-        figure = _chart(block, ctx) if isinstance(block, UnitTableBlock) else None
-        if figure:
-            out.append(figure)
     return out
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from dxmonitor.catalogue.models import Round
-from dxmonitor.charts.data import by_unit_chart, target_of
+from dxmonitor.charts.data import by_category_chart, by_unit_chart, dated_chart, target_of
 from dxmonitor.charts.render import svg
 from dxmonitor.charts.specs import Point, trend
 from dxmonitor.evaluation.context import RoundContext
@@ -36,6 +36,22 @@ def by_unit(ctx: RoundContext, code: str, units: Sequence[str], title: str | Non
     if chart is None:
         return None
     return {"title": title or ctx.indicator(code).name, "svg": svg(chart)}
+
+
+def dated(ctx: RoundContext, code: str, reader: Reader) -> Drawing | None:
+    """The province's figure on each day it was read within the round, for a reader who sees the province."""
+    if not reader.everything:
+        return None
+    chart = dated_chart(ctx, code, target_word=pgettext("target", "Chỉ tiêu"), language=page_language())
+    return {"title": _("Toàn tỉnh qua các ngày có số liệu trong kỳ"), "svg": svg(chart)} if chart else None
+
+
+def by_category(ctx: RoundContext, code: str, units: Sequence[str], reader: Reader) -> Drawing | None:
+    """The province's totals by category (the severities of vulnerabilities), for a reader who sees the province."""
+    if not reader.everything or not ctx.indicator(code).disaggregation:
+        return None
+    chart = by_category_chart(ctx, code, units, language=page_language())
+    return {"title": _("Toàn tỉnh theo phân loại"), "svg": svg(chart)} if chart else None
 
 
 def headline_charts(ctx: RoundContext, codes: Sequence[str], reader: Reader) -> list[Drawing]:

@@ -35,7 +35,7 @@ from dxmonitor.intake.workflow import STATUS_VI, Status
 from dxmonitor.reports.files import report_files
 from dxmonitor.web import downloads, presenters, tables
 from dxmonitor.web.access import member_required
-from dxmonitor.web.figures import by_unit, headline_charts, trend_of, unit_trend
+from dxmonitor.web.figures import by_category, by_unit, dated, headline_charts, trend_of, unit_trend
 from dxmonitor.web.history import History
 from dxmonitor.web.kept import KEEP_SECONDS, kept, page_key
 from dxmonitor.web.language import page_language
@@ -398,7 +398,8 @@ def indicators(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
 
 
 def indicator_page(code: str, round_code: str, reader: Reader) -> TablePage:
-    """An indicator's definition, every unit's figure in a round, its chart by unit and the trend of its total."""
+    """An indicator's definition, every unit's figure in a round, its charts (by unit, by category, its readings
+    within the round) and the trend of its total."""
     history = History.load(around=round_code)
     round_ = chosen_round(history, round_code)
     ctx = history.context(round_)
@@ -416,6 +417,8 @@ def indicator_page(code: str, round_code: str, reader: Reader) -> TablePage:
     drawings: Data = {
         "chart": by_unit(ctx, code, [r["unit"] for r in table["rows"]]),
         "trend": trend_of(history, history.trend_rounds(round_), [code], reader, title),
+        "dated": dated(ctx, code, reader),
+        "by_category": by_category(ctx, code, listed, reader),
     }
     return TablePage(data, table, drawings)
 
