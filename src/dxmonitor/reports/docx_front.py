@@ -223,7 +223,7 @@ def closing(out: DocxDocument, doc: Document) -> None:
     box_width, box_height = SIGNATURE_BOX_MM
     room.paragraph_format.left_indent = Length(max(0, (CLOSING_WIDTHS[1] - CELL_PADDING - Mm(box_width)) // 2))
     room.paragraph_format.line_spacing = Mm(box_height)  # an exact height: the box's
-    room.add_run("\u00a0")  # LibreOffice exports the bookmark of a paragraph with a character
+    room.add_run("\u200b")  # LibreOffice drops the bookmark of a paragraph in a cell that holds only white space
     docx_xml.add_bookmark(room, SIGNATURE_ANCHOR, 0)
     line(right, issuer.signer_name, size=13, bold=True, before=8)
     if not issuer.recipients:
