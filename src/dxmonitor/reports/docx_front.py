@@ -174,10 +174,10 @@ def number_pages(out: DocxDocument, doc: Document) -> None:
     running footer "Lưu hành nội bộ | <page>" in the bulletin. A template that brings its own PAGE field keeps it."""
     section = out.sections[0]
     section.different_first_page_header_footer = True
-    section.first_page_header.is_linked_to_previous = False
-    section.first_page_footer.is_linked_to_previous = False
+    section.first_page_header.is_linked_to_previous = False  # page 1: the template's first-page header, or none
     header, footer = section.header, section.footer
-    if docx_xml.has_field(header._element, "PAGE") or docx_xml.has_field(footer._element, "PAGE"):
+    defined = [part for part in (header, footer) if not part.is_linked_to_previous]  # reading one would make it
+    if any(docx_xml.has_field(part._element, "PAGE") for part in defined):
         return
     if doc.layout == "bulletin":
         paragraph = _free_paragraph(footer)

@@ -11,6 +11,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -60,6 +61,8 @@ def render_docx(doc: Document, path: Path) -> Path:
     for index, block in enumerate(doc.blocks):
         if index in landscape.starts or index in landscape.ends:
             width = _new_section(out, landscape=index in landscape.starts)
+            if index in landscape.ends and not isinstance(block, Heading):
+                _end_section_in_last_paragraph(out)  # the closing sentence follows the figures with no empty line
         space_before = 6 if previous_was_table else 0
         if isinstance(block, Heading):
             _heading(out, block, space_before, listed.get(id(block)))
@@ -78,6 +81,7 @@ def render_docx(doc: Document, path: Path) -> Path:
         previous_was_table = isinstance(block, Table | Figure)
     if out.sections[-1].orientation == WD_ORIENT.LANDSCAPE:
         _new_section(out, landscape=False)  # the signer signs on a portrait page, not beside a wide table
+        _end_section_in_last_paragraph(out)
     closing(out, doc)
     props = out.core_properties
     props.title = f"{doc.title} - {doc.subtitle}" if doc.subtitle else doc.title
@@ -133,6 +137,20 @@ def _new_section(out: DocxDocument, landscape: bool) -> Length:
     section.page_width, section.page_height = (long, short) if landscape else (short, long)
     section.different_first_page_header_footer = False
     return text_width(out)
+
+
+def _end_section_in_last_paragraph(out: DocxDocument) -> None:
+    """Move the section break python-docx wrote as an empty paragraph into the paragraph before it, when there is
+    one: the same pages, without an empty line in the text."""
+    body = out.element.body
+    holder = body[-2]  # the empty paragraph holding the ended section's properties; body[-1] is the last section's
+    before = holder.getprevious()
+    if before is None or before.tag != qn("w:p") or before.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+        return
+    if holder.find(qn("w:r")) is not None:
+        return
+    before.get_or_add_pPr().insert_element_before(holder.pPr.sectPr, "w:pPrChange")
+    body.remove(holder)
 
 
 def _heading(out: DocxDocument, block: Heading, space_before: float, listed: int | None) -> None:

@@ -48,7 +48,8 @@ def render_html(doc: Document, path: Path) -> Path:
 def _context(doc: Document) -> dict[str, Any]:
     issuer = doc.issuer
     recipients = [f"- {r}{'.' if i == len(issuer.recipients) - 1 else ';'}" for i, r in enumerate(issuer.recipients)]
-    listed = {id(h): i for i, h in enumerate(doc.headings())}
+    # The headings the bulletin's contents link to carry an id; the administrative report has no contents.
+    listed = {id(h): i for i, h in enumerate(doc.headings())} if doc.layout == "bulletin" else {}
     return {
         "doc": doc,
         "bulletin": doc.layout == "bulletin",
@@ -58,6 +59,7 @@ def _context(doc: Document) -> dict[str, Any]:
         "contents": [
             {"anchor": _anchor(i), "text": _heading_text(h), "level": min(h.level, 2)}
             for i, h in enumerate(doc.headings())
+            if id(h) in listed
         ],
         "parent_agency": issuer.parent_agency.upper(),
         "agency": issuer.agency.upper(),
