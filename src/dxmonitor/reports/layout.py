@@ -20,6 +20,7 @@ def column_shares(table: Table) -> list[float]:
     share = (1 - first) / (count + 0.5)  # the unit name gets 2.5 shares, every other column one
     return [first, share * 2.5] + [share] * (count - 2)
 
+
 # The visible digital signature's box in the signer's block, between the title and the name: the DOCX leaves that
 # room and marks its top left with the bookmark SIGNATURE_ANCHOR, which the PDF keeps as a named destination.
 SIGNATURE_ANCHOR = "ChuKySo"
