@@ -352,6 +352,9 @@ def test_the_docx_opens_with_the_bulletin_s_cover_as_the_monthly_outline_says(
         "Số: 02/BC-STTTT",
         "Ngày 20/7/2022",
         "LƯU HÀNH NỘI BỘ",
+        "Sở Thông tin và Truyền thông (Cơ quan Thường trực Ban Chỉ đạo về chuyển đổi số tỉnh) tổng hợp số liệu "
+        "chuyển đổi số tháng 6/2022 của các cơ quan, đơn vị, đối chiếu với chỉ tiêu được giao và với kỳ báo cáo "
+        "trước như sau.",  # the opening, on the cover as the seeds print it
     ]
 
 

@@ -20,7 +20,7 @@ from docx.shared import Pt, RGBColor
 from docx_text import _block_lines
 from dxmonitor.reports.docx_template import DEFAULT_TEMPLATE, TEMPLATE_VARIABLE, TemplateError
 from dxmonitor.reports.generate import dressed
-from dxmonitor.reports.model import Cover, Document, Heading
+from dxmonitor.reports.model import Cover, Document, Heading, Paragraph
 from dxmonitor.reports.outline import load_outline
 from dxmonitor.reports.render_docx import render_docx
 from dxmonitor.reports.render_html import render_html
@@ -102,8 +102,8 @@ def test_the_bulletin_opens_with_its_cover_then_the_contents_then_the_sections(b
     paragraphs = {p.text: p for p in bulletin_docx.paragraphs}
     assert paragraphs["BÁO CÁO CHUYÊN ĐỀ"].style.name == "Title"
     assert paragraphs["Tháng 6/2022"].style.name == "Subtitle"
-    breaks = [p.text for p in bulletin_docx.paragraphs if p._p.xpath("./w:r/w:br[@w:type='page']")]
-    assert breaks == ["LƯU HÀNH NỘI BỘ", "1. Theo đơn vị\t"]  # the cover and the contents each end their page
+    breaks = [p.text for p in bulletin_docx.paragraphs if p.paragraph_format.page_break_before]
+    assert breaks == ["MỤC LỤC", "I. DỊCH VỤ CÔNG TRỰC TUYẾN"]  # the contents, then each chapter, on a new page
 
 
 def test_each_contents_entry_links_to_its_heading_and_shows_its_page(bulletin_docx: DocxDocument) -> None:
@@ -134,6 +134,14 @@ def test_the_bulletin_s_footer_reads_luu_hanh_noi_bo_and_the_page_from_page_two(
     assert [i.text for i in section.footer._element.iter(qn("w:instrText"))] == [" PAGE "]
     assert section.header.is_linked_to_previous  # no number at the head of the page
     assert section.first_page_footer.is_linked_to_previous  # the cover has no footer
+
+
+def test_the_bulletin_s_opening_stays_on_the_cover_as_the_seeds_print_it(tmp_path: Path) -> None:
+    doc = bulletin()
+    doc.blocks.insert(0, Paragraph("Văn phòng gửi bản tin tháng 6/2022 như sau."))
+    texts = [p.text for p in docx.Document(str(render_docx(doc, tmp_path / "b.docx"))).paragraphs if p.text]
+
+    assert texts[texts.index("LƯU HÀNH NỘI BỘ") + 1 :][:2] == ["Văn phòng gửi bản tin tháng 6/2022 như sau.", "MỤC LỤC"]
 
 
 def test_both_layouts_print_the_same_sections(bulletin_docx: DocxDocument, tmp_path: Path) -> None:

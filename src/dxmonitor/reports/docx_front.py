@@ -4,10 +4,11 @@ the bulletin's cover and contents, the page numbers, and the closing with the re
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.shared import Length, Mm, Pt
 from docx.table import Table as DocxTable
 from docx.table import _Cell
@@ -121,13 +122,8 @@ def administrative_front(out: DocxDocument, doc: Document) -> None:
 # --- the bulletin
 
 
-def bulletin_front(out: DocxDocument, doc: Document) -> None:
-    """The cover page, then the contents on a page of their own; the sections start on the next page."""
-    cover(out, doc)
-    contents(out, doc)
-
-
 def cover(out: DocxDocument, doc: Document) -> None:
+    """The cover page; the text before the first heading (the opening) follows on it, as the seeds print it."""
     issuer, texts = doc.issuer, doc.cover
     width = text_width(out)
     line(out, issuer.parent_agency.upper(), size=13)
@@ -141,14 +137,13 @@ def cover(out: DocxDocument, doc: Document) -> None:
     line(out, f"Số: {doc.number}", size=13, before=120)
     line(out, f"Ngày {short_date(doc.issued_on)}", size=13, before=4)
     if texts is not None and texts.circulation:
-        line(out, texts.circulation, size=14, bold=True, before=90)
-    out.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+        line(out, texts.circulation, size=14, bold=True, before=72, after=36)
 
 
 def contents(out: DocxDocument, doc: Document) -> None:
-    """Each heading of levels 1 and 2, linked to its place, with its page (PAGEREF fields: LibreOffice computes them
-    when it lays the pages out; Word updates them on opening)."""
-    line(out, CONTENTS_TITLE, size=14, bold=True, after=18)
+    """On a page of its own, each heading of levels 1 and 2, linked to its place, with its page (PAGEREF fields:
+    LibreOffice computes them when it lays the pages out; Word updates them on opening)."""
+    line(out, CONTENTS_TITLE, size=14, bold=True, after=18).paragraph_format.page_break_before = True
     width = text_width(out)
     for index, heading in enumerate(doc.headings()):
         entry = out.add_paragraph(style=f"TOC {min(heading.level, 2)}")
@@ -156,13 +151,22 @@ def contents(out: DocxDocument, doc: Document) -> None:
         docx_xml.add_internal_link(entry, heading_anchor(index)).add_text(heading_text(heading))
         entry.add_run("\t")
         docx_xml.add_field(entry, f"PAGEREF {heading_anchor(index)} \\h", "")
-    out.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
     docx_xml.update_fields_on_open(out.settings.element)
 
 
-FRONTS: dict[Layout, Callable[[DocxDocument, Document], None]] = {
-    "administrative": administrative_front,
-    "bulletin": bulletin_front,
+@dataclass(frozen=True)
+class Parts:
+    """What a layout adds around the blocks: before them, before the first heading, and whether each heading of
+    level 1 starts a page."""
+
+    front: Callable[[DocxDocument, Document], None]
+    before_sections: Callable[[DocxDocument, Document], None] | None = None
+    chapters_on_new_pages: bool = False
+
+
+LAYOUTS: dict[Layout, Parts] = {
+    "administrative": Parts(administrative_front),
+    "bulletin": Parts(cover, contents, chapters_on_new_pages=True),
 }
 
 

@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from dxmonitor.reports import docx_xml
 from dxmonitor.reports.docx_front import (
     CELL_PADDING,
-    FRONTS,
+    LAYOUTS,
     borderless,
     closing,
     heading_anchor,
@@ -53,19 +53,25 @@ def render_docx(doc: Document, path: Path) -> Path:
     """Write `doc` as a DOCX file at `path`, built on its Word template, and return the path."""
     out = open_template(doc.template)
     number_pages(out, doc)
-    FRONTS[doc.layout](out, doc)
+    parts = LAYOUTS[doc.layout]
+    parts.front(out, doc)
     previous_was_table = False
     landscape = _landscape_spans(doc.blocks)
     width = text_width(out)
     listed = {id(h): i for i, h in enumerate(doc.headings())}  # the headings the bulletin's contents link to
+    first_heading = next((i for i, b in enumerate(doc.blocks) if isinstance(b, Heading)), len(doc.blocks))
     for index, block in enumerate(doc.blocks):
+        if index == first_heading and parts.before_sections is not None:
+            parts.before_sections(out, doc)
         if index in landscape.starts or index in landscape.ends:
             width = _new_section(out, landscape=index in landscape.starts)
             if index in landscape.ends and not isinstance(block, Heading):
                 _end_section_in_last_paragraph(out)  # the closing sentence follows the figures with no empty line
         space_before = 6 if previous_was_table else 0
         if isinstance(block, Heading):
-            _heading(out, block, space_before, listed.get(id(block)))
+            starts_section = index in landscape.starts or index in landscape.ends  # on a new page already
+            new_page = parts.chapters_on_new_pages and block.level <= 1 and not starts_section
+            _heading(out, block, space_before, listed.get(id(block)), new_page)
         elif isinstance(block, Paragraph):
             _paragraph(out, block, space_before)
         elif isinstance(block, Table):
@@ -153,10 +159,12 @@ def _end_section_in_last_paragraph(out: DocxDocument) -> None:
     body.remove(holder)
 
 
-def _heading(out: DocxDocument, block: Heading, space_before: float, listed: int | None) -> None:
+def _heading(out: DocxDocument, block: Heading, space_before: float, listed: int | None, new_page: bool) -> None:
     level = min(max(block.level, 1), 3)
     paragraph = out.add_paragraph(heading_text(block), style=f"Heading {level}")
     paragraph.paragraph_format.space_before = Pt(space_before)
+    if new_page:
+        paragraph.paragraph_format.page_break_before = True
     if listed is not None:
         docx_xml.add_bookmark(paragraph, heading_anchor(listed), listed + 1)  # 0 is the signature's
 
