@@ -119,7 +119,7 @@ class Placement:
     """Where the visible signature goes: a page (from 0) and a box (left, bottom, right, top) in PDF points."""
 
     page: int
-    box: tuple[float, float, float, float]
+    box: tuple[int, int, int, int]
 
 
 def signature_placement(source: Path) -> Placement | None:
@@ -136,14 +136,18 @@ def signature_placement(source: Path) -> Placement | None:
         page_ref = target.raw_get(0)  # the page's reference, not the page itself
         pages = int(reader.root["/Pages"]["/Count"])
         page = next(
-            (i for i in range(pages) if reader.find_page_for_modification(i)[0].idnum == page_ref.idnum),
+            (i for i in range(pages) if _page_ref(reader, i).idnum == page_ref.idnum),
             None,
         )
         if page is None:
             return None
         left, top = float(target[2]), float(target[3])
     width, height = (size * POINTS_PER_MM for size in SIGNATURE_BOX_MM)
-    return Placement(page, (left, top - height, left + width, top))
+    return Placement(page, (round(left), round(top - height), round(left + width), round(top)))
+
+
+def _page_ref(reader: Any, index: int) -> Any:
+    return reader.find_page_for_modification(index)[0]
 
 
 def _named_destination(root: Any, key: Any, name: str) -> Any:

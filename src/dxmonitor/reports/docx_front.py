@@ -80,7 +80,7 @@ def empty(cell: _Cell) -> _Cell:
 
 def text_width(out: DocxDocument) -> Length:
     section = out.sections[-1]
-    return Length(section.page_width - section.left_margin - section.right_margin)
+    return Length((section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0))
 
 
 def heading_text(block: Heading) -> str:
@@ -126,6 +126,7 @@ def cover(out: DocxDocument, doc: Document) -> None:
     """The cover page; the text before the first heading (the opening) follows on it, as the seeds print it."""
     issuer, texts = doc.issuer, doc.cover
     width = text_width(out)
+    docx_xml.set_first_page_border(out.sections[0]._sectPr)
     line(out, issuer.parent_agency.upper(), size=13)
     line(out, issuer.agency.upper(), size=13, bold=True, after=4)
     rule(out, Mm(30), width)

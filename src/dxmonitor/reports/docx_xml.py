@@ -201,3 +201,23 @@ def add_hyperlink(paragraph: Paragraph, href: str) -> Run:
     run.font.underline = True
     run.font.color.rgb = LINK_COLOUR
     return run
+
+
+def set_first_page_border(section_properties: BaseOxmlElement) -> None:
+    """A double frame around the first page only (the bulletin's cover), 24 pt in from the paper's edges."""
+    old = section_properties.find(qn("w:pgBorders"))
+    if old is not None:
+        section_properties.remove(old)
+    borders = OxmlElement("w:pgBorders")
+    borders.set(qn("w:display"), "firstPage")
+    borders.set(qn("w:offsetFrom"), "page")
+    for edge in ("top", "left", "bottom", "right"):
+        element = OxmlElement(f"w:{edge}")
+        for key, value in (("val", "thinThickSmallGap"), ("sz", "24"), ("space", "24"), ("color", "000000")):
+            element.set(qn(f"w:{key}"), value)
+        borders.append(element)
+    # w:pgBorders follows the page size, margins and paper source, and precedes line numbers and the rest.
+    section_properties.insert_element_before(
+        borders, "w:lnNumType", "w:pgNumType", "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
+        "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
+    )  # fmt: skip
