@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -187,6 +188,62 @@ def test_an_issued_pdf_carries_a_valid_signature_and_verify_names_its_version(is
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{first['number']} ngày / dated 20/07/2022, kỳ / round 2022-06 v1" in done.stdout
     assert "chữ ký số: hợp lệ" in done.stdout.lower()
+
+
+def test_the_issued_pdf_s_signature_is_visible_in_the_signer_s_block(issuing: dict[str, str]) -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    first = register(issuing, "2022-06")[0]
+    pdf = _files_of(issuing, first)["bao-cao-2022-06.pdf"]
+    with pdf.open("rb") as stream:
+        reader = PdfFileReader(stream, strict=False)
+        [signature] = reader.embedded_signatures
+        widget = signature.sig_field
+        left, bottom, right, top = (float(v) for v in widget["/Rect"])
+        pages = int(reader.root["/Pages"]["/Count"])
+        last_page, _ = reader.find_page_for_modification(pages - 1)
+        on_page = widget.raw_get("/P").idnum
+        appearance = widget["/AP"]["/N"]
+    assert (on_page, round(right - left), round(top - bottom)) == (last_page.idnum, 170, 57)  # 60 × 20 mm
+    assert "/XObject" in appearance["/Resources"]  # the picture of who signed and when
+    info = subprocess.run(["pdfinfo", "-f", str(pages), "-l", str(pages), str(pdf)], capture_output=True, text=True)
+    height = float(re.findall(r"size:\s+[\d.]+ x ([\d.]+)", info.stdout)[-1])
+    above = [int(left) - 40, int(height - top - 24), int(right - left) + 80, 24]  # x, y from the top, width, height
+
+    assert page_text(pdf, pages, above) == "GIÁM ĐỐC"  # right under the signer's title
+    assert "Nơi nhận:" in page_text(pdf, pages)  # on the closing's page
+    assert check_signature(pdf, [_pem(issuing)]).valid
+
+
+def page_text(pdf: Path, page: int, crop: list[int] | None = None) -> str:
+    """The text of one page of `pdf`, or of the area `crop` (x, y, width, height in points from the top left)."""
+    area = [arg for flag, value in zip("xyWH", crop or [], strict=False) for arg in (f"-{flag}", str(value))]
+    args = ["pdftotext", "-f", str(page), "-l", str(page), *area, str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def _pem(env: dict[str, str]) -> str:
+    from dxmonitor.issuing.signing import Credentials, certificate_pem
+
+    return certificate_pem(Credentials(Path(env["DXMONITOR_SIGNING_P12"]), PASSWORD.encode()))
+
+
+def test_the_signature_s_picture_says_who_signed_and_when() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from dxmonitor.issuing.signing import stamp_lines, stamp_picture
+
+    when = datetime(2022, 7, 20, 9, 5, 3, tzinfo=timezone(timedelta(hours=7)))
+    lines = stamp_lines("Nguyễn Văn Thử", "Sở Thông tin và Truyền thông", when)
+    assert lines == [
+        "Ký bởi: Nguyễn Văn Thử",
+        "Cơ quan: Sở Thông tin và Truyền thông",
+        "Thời gian ký: 20/07/2022 09:05:03 +07:00",
+    ]
+    picture = stamp_picture(lines)
+    assert picture.size == (709, 236)  # 60 × 20 mm at 300 dpi
+    inked = [y for y in range(8, 228) if any(picture.getpixel((x, y)) != (255, 255, 255) for x in range(8, 700))]
+    assert len(inked) > 60  # three lines of text inside the frame
 
 
 def test_a_tampered_copy_of_an_issued_pdf_is_detected(issuing: dict[str, str], tmp_path: Path) -> None:

@@ -342,10 +342,38 @@ def docx_table_headed(doc: docx.document.Document, heading: str) -> DocxTable:
     return found[0]
 
 
-def test_the_docx_header_gives_the_number_place_and_date(june_docx: docx.document.Document) -> None:
-    masthead = june_docx.tables[0]
+def test_the_docx_opens_with_the_bulletin_s_cover_as_the_monthly_outline_says(
+    june_docx: docx.document.Document,
+) -> None:
+    cover = [p.text for p in june_docx.paragraphs[: [p.text for p in june_docx.paragraphs].index("MỤC LỤC")]]
+
+    assert [text for text in cover if text] == [
+        "UBND TỈNH BÌNH PHƯỚC",
+        "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
+        "BÁO CÁO CHUYÊN ĐỀ",
+        "Tháng 6/2022",
+        "Tài liệu tham khảo phục vụ Ban Chỉ đạo về chuyển đổi số tỉnh",
+        "Số: 02/BC-STTTT",
+        "Ngày 20/7/2022",
+        "LƯU HÀNH NỘI BỘ",
+        "Sở Thông tin và Truyền thông (Cơ quan Thường trực Ban Chỉ đạo về chuyển đổi số tỉnh) tổng hợp số liệu "
+        "chuyển đổi số tháng 6/2022 của các cơ quan, đơn vị, đối chiếu với chỉ tiêu được giao và với kỳ báo cáo "
+        "trước như sau.",  # the opening, on the cover as the seeds print it
+    ]
+
+
+def test_the_administrative_layout_gives_the_number_place_and_date_in_the_masthead(
+    django_db_setup: None, django_db_blocker: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        path = generate("2022-06", ["docx"], tmp_path, layout="administrative")[0]
+    written = docx.Document(str(path))
+    masthead = written.tables[0]
 
     assert [c.text for c in masthead.rows[1].cells] == ["Số: 02/BC-STTTT", "Bình Phước, ngày 20 tháng 7 năm 2022"]
+    assert "MỤC LỤC" not in [p.text for p in written.paragraphs]
+    headings = [p.text for p in written.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
+    assert headings == SECTION_HEADINGS  # the same content in the other layout
 
 
 def test_the_docx_has_the_section_headings_in_order(june_docx: docx.document.Document) -> None:
@@ -430,4 +458,6 @@ def test_the_html_holds_the_same_tables_as_the_document(june: Document, tmp_path
         [[(c.text, c.colspan, c.rowspan) for c in row] for row in [*t.header, *(r.cells for r in t.body)]]
         for t in june.tables()
     ]
-    assert "Số: 02/BC-STTTT" in html and "Bình Phước, ngày 20 tháng 7 năm 2022" in html
+    assert "Số: 02/BC-STTTT<br>Ngày 20/7/2022" in html  # the bulletin's cover, as the monthly outline says
+    [administrative] = generate("2022-06", ["html"], tmp_path / "administrative", layout="administrative")
+    assert "Bình Phước, ngày 20 tháng 7 năm 2022" in administrative.read_text(encoding="utf-8")

@@ -74,6 +74,9 @@ def edit_form(client: Client, code: str) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in initial.items() if v is not None}
 
 
+ROOM = "\u200b"  # the room for the visible signature between the signer's title and name (a zero-width space)
+
+
 def masthead(text: str) -> list[str]:
     """The agency and national-motto row, and the number and place-and-date row."""
     return text.splitlines()[:2]
@@ -88,8 +91,11 @@ def closing(text: str) -> list[str]:
 
 
 def report_text(code: str, folder: Path) -> str:
-    """The text of `dxmonitor report --round CODE` as a DOCX (the demo rounds lack some units: a reason is given)."""
-    call_command("report", round=code, format="docx", out=folder, incomplete_reason="kiểm thử / test")
+    """The text of `dxmonitor report --round CODE` as a DOCX in the administrative layout, whose masthead holds the
+    issuer (the demo rounds lack some units: a reason is given)."""
+    call_command(
+        "report", round=code, format="docx", out=folder, incomplete_reason="kiểm thử / test", layout="administrative"
+    )
     return docx_text(folder / f"bao-cao-{code}.docx")
 
 
@@ -119,7 +125,7 @@ def test_a_round_after_the_reform_opened_on_the_rounds_page_is_issued_by_dong_na
     assert closing(text) == [
         "Sở Khoa học và Công nghệ kính báo cáo./.",
         "| Nơi nhận: ¶ - Ban Chỉ đạo về CĐS tỉnh; ¶ - Các sở, ban, ngành; ¶ - UBND các xã, phường; ¶ - Lưu: VT. "
-        "| GIÁM ĐỐC ¶  |",
+        f"| GIÁM ĐỐC ¶ {ROOM} ¶  |",
     ]
 
 
@@ -198,7 +204,7 @@ def test_editing_a_round_s_issuer_changes_its_report_and_is_recorded_old_to_new(
     ]
     text = report_text("2022-06", tmp_path)
     assert masthead(text)[1] == "| Số: 02/BC-STTTT | Đồng Xoài, ngày 20 tháng 7 năm 2022 |"
-    assert closing(text)[1].endswith("| GIÁM ĐỐC ¶ Nguyễn Văn A |")
+    assert closing(text)[1].endswith(f"| GIÁM ĐỐC ¶ {ROOM} ¶ Nguyễn Văn A |")
     assert "Nguyễn Văn A" in alice.get("/rounds/2022-06/edit/").content.decode()
 
 

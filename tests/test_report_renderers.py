@@ -10,7 +10,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from dxmonitor.reports import render_pdf as render_pdf_module
 from dxmonitor.reports.model import Cell, Document, Heading, Issuer, Paragraph, Row, Table
@@ -156,9 +158,34 @@ def test_it_closes_with_recipients_and_signature(docx_file: docx.document.Docume
     closing = docx_file.tables[-1]
     assert [paragraph_texts(c) for c in closing.rows[0].cells] == [
         ["Nơi nhận:", "- Ban Chỉ đạo về CĐS tỉnh;", "- Lưu: VT."],
-        ["GIÁM ĐỐC", "Nguyễn Văn An"],
+        ["GIÁM ĐỐC", "\u200b", "Nguyễn Văn An"],  # the title, the room for the signature, the name
     ]
     assert len(docx_file.tables) == 3
+    recipients, signer = closing.rows[0].cells
+    looks = [[(r.font.size.pt, r.bold, r.italic) for r in p.runs] for p in recipients.paragraphs]
+    assert looks == [[(12, True, True)], [(11, False, False)], [(11, False, False)]]  # Nghị định 30, Phụ lục I
+    room = signer.paragraphs[1]
+    assert [b.get(qn("w:name")) for b in room._p.iter(qn("w:bookmarkStart"))] == ["ChuKySo"]
+    assert round(room.paragraph_format.line_spacing.mm) == 20  # as high as the signature's box
+
+
+def test_the_signature_goes_on_a_portrait_page_after_a_wide_table(tmp_path: Path) -> None:
+    wide = Table(header=[[Cell(f"Cột {i}") for i in range(10)]], body=[Row([Cell(str(i)) for i in range(10)])])
+    doc = make_document()
+    doc.blocks += [Heading("2. An toàn thông tin", 2), wide, Paragraph("- 03 đơn vị cần khắc phục.", "bullet")]
+    doc.blocks.append(Paragraph("Sở Thông tin và Truyền thông kính báo cáo./."))
+    written = docx.Document(str(render_docx(doc, tmp_path / "wide.docx")))
+
+    assert [s.orientation for s in written.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    body = list(written.element.body.iterchildren())
+    last_break = max(i for i, e in enumerate(body) if e.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
+    after = [
+        DocxParagraph(e, written).text if e.tag == qn("w:p") else "<table>"
+        for e in body[last_break + 1 :]
+        if e.tag in (qn("w:p"), qn("w:tbl"))
+    ]
+    assert after == ["Sở Thông tin và Truyền thông kính báo cáo./.", "<table>"]  # the closing sentence and signer
+    assert DocxParagraph(body[last_break], written).text == "- 03 đơn vị cần khắc phục."  # no empty line
 
 
 def test_it_sets_title_and_author_properties(docx_file: docx.document.Document) -> None:

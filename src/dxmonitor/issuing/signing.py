@@ -1,16 +1,26 @@
 """Sign an issued PDF (PAdES baseline B with pyHanko) with the office's PKCS#12 certificate, check a signed PDF,
 and make a self-signed demo certificate (cryptography).
 
+The signature is visible in the signer's block: the DOCX leaves room there between the signer's title and name and
+marks it with a bookmark, which LibreOffice keeps as the PDF's named destination `reports.layout.SIGNATURE_ANCHOR`;
+the signature field's box is put at that destination. Its picture (who signed, when) is drawn with Pillow in the
+report's serif font: pyHanko's own text stamp, with an embedded TrueType font, printed Vietnamese with broken spacing
+in poppler. A PDF without the destination is signed with an invisible field.
+
 The certificate and its password come from the environment: DXMONITOR_SIGNING_P12 (the .p12/.pfx file) and
 DXMONITOR_SIGNING_PASSWORD."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -18,6 +28,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
+from django.utils import timezone
+
+from dxmonitor.reports.layout import SIGNATURE_ANCHOR, SIGNATURE_BOX_MM
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 # pyHanko imports cryptography's DSA, deprecated there; we neither sign nor accept DSA, so the warning is noise.
 warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning, module="pyhanko")
@@ -25,6 +41,17 @@ warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning, modul
 P12_VARIABLE = "DXMONITOR_SIGNING_P12"
 PASSWORD_VARIABLE = "DXMONITOR_SIGNING_PASSWORD"
 FIELD = "ChuKySo"
+POINTS_PER_MM = 72 / 25.4
+STAMP_DPI = 300
+STAMP_COLOUR = (0, 51, 153)  # a dark blue, as signature stamps are printed
+# Fonts with Vietnamese letters, the report's own first (Liberation Serif is what scripts/system-deps installs).
+STAMP_FONTS = (
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+    "/System/Library/Fonts/Supplemental/Times New Roman.ttf",
+    "C:/Windows/Fonts/times.ttf",
+)
 
 
 class SigningError(Exception):
@@ -87,13 +114,118 @@ def _load(credentials: Credentials) -> tuple[object, x509.Certificate, list[x509
     return key, cert, chain
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where the visible signature goes: a page (from 0) and a box (left, bottom, right, top) in PDF points."""
+
+    page: int
+    box: tuple[int, int, int, int]
+
+
+def signature_placement(source: Path) -> Placement | None:
+    """The box of the signature in the signer's block: at the PDF's destination SIGNATURE_ANCHOR, as wide and high as
+    SIGNATURE_BOX_MM; None when the PDF has no such destination (a PDF that dxmonitor did not make)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    with source.open("rb") as stream:
+        reader = PdfFileReader(stream, strict=False)
+        target = _named_destination(reader.root, generic.NameObject(f"/{SIGNATURE_ANCHOR}"), SIGNATURE_ANCHOR)
+        if target is None or len(target) < 4 or str(target[1]) != "/XYZ":
+            return None
+        page_ref = target.raw_get(0)  # the page's reference, not the page itself
+        pages = int(reader.root["/Pages"]["/Count"])
+        page = next(
+            (i for i in range(pages) if _page_ref(reader, i).idnum == page_ref.idnum),
+            None,
+        )
+        if page is None:
+            return None
+        left, top = float(target[2]), float(target[3])
+    width, height = (size * POINTS_PER_MM for size in SIGNATURE_BOX_MM)
+    return Placement(page, (round(left), round(top - height), round(left + width), round(top)))
+
+
+def _page_ref(reader: Any, index: int) -> Any:
+    return reader.find_page_for_modification(index)[0]
+
+
+def _named_destination(root: Any, key: Any, name: str) -> Any:
+    """The destination array of `name`: in the catalogue's /Dests dictionary (LibreOffice writes it there) or in
+    its /Names /Dests name tree."""
+    dests = root.get("/Dests")
+    if dests is not None and key in dests.get_object():
+        found = dests.get_object()[key].get_object()
+        return found.get("/D") if hasattr(found, "get") else found
+    names = root.get("/Names")
+    tree = names.get_object().get("/Dests") if names is not None else None
+    pending = [tree.get_object()] if tree is not None else []
+    while pending:
+        node = pending.pop()
+        leaves = node.get("/Names", [])
+        for i in range(0, len(leaves) - 1, 2):
+            if str(leaves[i]) == name:
+                found = leaves[i + 1].get_object()
+                return found.get("/D") if hasattr(found, "get") else found
+        pending += [kid.get_object() for kid in node.get("/Kids", [])]
+    return None
+
+
+@cache
+def stamp_font_file() -> str | None:
+    """A TrueType font with Vietnamese letters for the signature's picture: a known file, else fontconfig's serif."""
+    found = next((path for path in STAMP_FONTS if Path(path).is_file()), None)
+    if found is None and shutil.which("fc-match"):
+        answer = subprocess.run(
+            ["fc-match", "-f", "%{file}", "serif:lang=vi"], capture_output=True, text=True, check=False, timeout=10
+        )
+        found = answer.stdout.strip() if answer.returncode == 0 and Path(answer.stdout.strip()).is_file() else None
+    return found
+
+
+def stamp_lines(signer: str, organisation: str, signed_at: datetime) -> list[str]:
+    """What the visible signature says: who signed, for which agency, and when."""
+    lines = [f"Ký bởi: {signer}"]
+    if organisation:
+        lines.append(f"Cơ quan: {organisation}")
+    offset = signed_at.isoformat(timespec="seconds")[19:] or "+00:00"  # "+07:00"
+    lines.append(f"Thời gian ký: {signed_at:%d/%m/%Y %H:%M:%S} {offset}")
+    return lines
+
+
+def stamp_picture(lines: list[str]) -> Image:
+    """The signature's picture, SIGNATURE_BOX_MM at STAMP_DPI: a thin frame and `lines`, shrunk to fit its width."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = (round(size / 25.4 * STAMP_DPI) for size in SIGNATURE_BOX_MM)
+    picture = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(picture)
+    frame = max(2, STAMP_DPI // 150)
+    draw.rectangle((0, 0, width - 1, height - 1), outline=STAMP_COLOUR, width=frame)
+    font_file = stamp_font_file()
+    margin = STAMP_DPI // 20
+    size = (height - 2 * margin) // max(len(lines), 1) * 0.8
+    while True:
+        font = ImageFont.truetype(font_file, int(size)) if font_file else ImageFont.load_default(int(size))
+        widest = max(draw.textlength(text, font=font) for text in lines)
+        if widest <= width - 2 * margin or size <= 8:
+            break
+        size *= 0.95
+    step = (height - 2 * margin) / len(lines)
+    for i, text in enumerate(lines):
+        draw.text((margin, margin + step * (i + 0.5)), text, font=font, fill=STAMP_COLOUR, anchor="lm")
+    return picture
+
+
 def sign_pdf(source: Path, target: Path, credentials: Credentials, reason: str, location: str) -> None:
-    """Write `source` signed (PAdES baseline B, sha256) to `target`. The signature is invisible: pyHanko's stamp
-    with an embedded TrueType font rendered Vietnamese text with broken spacing in poppler, so no box is drawn."""
+    """Write `source` signed (PAdES baseline B, sha256) to `target`, the signature visible in the signer's block
+    when the PDF marks it (see `signature_placement`), else invisible."""
+    from pyhanko import stamp
+    from pyhanko.pdf_utils.images import PdfImage
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    _load(credentials)  # a wrong password is said in our words before pyHanko tries
+    _, cert, _ = _load(credentials)  # a wrong password is said in our words before pyHanko tries
     signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]  # pyHanko leaves it untyped
         pfx_file=str(credentials.p12), passphrase=credentials.password or None
     )
@@ -106,9 +238,29 @@ def sign_pdf(source: Path, target: Path, credentials: Credentials, reason: str, 
         reason=reason,
         location=location,
     )
-    pdf_signer = signers.PdfSigner(meta, signer=signer, new_field_spec=fields.SigFieldSpec(FIELD))
+    placement = signature_placement(source)
     with source.open("rb") as inf, target.open("xb") as outf:
-        pdf_signer.sign_pdf(IncrementalPdfFileWriter(inf), output=outf)
+        writer = IncrementalPdfFileWriter(inf)
+        if placement is None:
+            spec, style = fields.SigFieldSpec(FIELD), None
+        else:
+            spec = fields.SigFieldSpec(FIELD, on_page=placement.page, box=placement.box)
+            lines = stamp_lines(_common_name(cert), _organisation(cert), timezone.localtime())
+            style = stamp.StaticStampStyle(
+                border_width=0, background=PdfImage(stamp_picture(lines), writer=writer), background_opacity=1.0
+            )
+        pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
+        pdf_signer.sign_pdf(writer, output=outf)
+
+
+def _common_name(cert: x509.Certificate) -> str:
+    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else cert.subject.rfc4514_string()
+
+
+def _organisation(cert: x509.Certificate) -> str:
+    names = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    return str(names[0].value) if names else ""
 
 
 @dataclass(frozen=True)

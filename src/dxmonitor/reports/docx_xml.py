@@ -17,6 +17,13 @@ FONT_ATTRS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
 BORDER_EDGES = ("top", "left", "bottom", "right", "insideH", "insideV")
 # Children of w:tblPr that must follow w:tblBorders (schema order matters to Word).
 TBL_BORDERS_SUCCESSORS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")
+# Children of w:settings that follow w:updateFields in the schema.
+SETTINGS_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
+    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)  # fmt: skip
 PBDR_SUCCESSORS = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr")
 
 
@@ -115,21 +122,71 @@ def set_table_indent(table: Table, indent: Length) -> None:
     table._tbl.tblPr.insert_element_before(element, "w:tblBorders", *TBL_BORDERS_SUCCESSORS)
 
 
-def add_page_field(paragraph: Paragraph) -> None:
-    """Append a PAGE field (complex field form, which Word and LibreOffice both update)."""
-    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "2"), ("end", None)):
+def add_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
+    """Append a field (complex field form, which Word and LibreOffice both update), `shown` until it is."""
+    for kind in ("begin", "instr", "separate", "text", "end"):
         run = paragraph.add_run()
         if kind == "instr":
             instr = OxmlElement("w:instrText")
             instr.set(qn("xml:space"), "preserve")
-            instr.text = text
+            instr.text = f" {instruction} "
             run._r.append(instr)
         elif kind == "text":
-            run.text = text or ""
+            run.text = shown
         else:
             char = OxmlElement("w:fldChar")
             char.set(qn("w:fldCharType"), kind)
             run._r.append(char)
+
+
+def add_page_field(paragraph: Paragraph) -> None:
+    """Append a PAGE field: the number of the page it is printed on."""
+    add_field(paragraph, "PAGE", "2")
+
+
+def has_field(part_element: BaseOxmlElement, name: str) -> bool:
+    """Whether a header's or footer's XML already holds a field `name` (PAGE): a template may bring its own."""
+    instructions = part_element.iter(qn("w:instrText"))
+    simple = part_element.iter(qn("w:fldSimple"))
+    return any(name in (i.text or "").split() for i in instructions) or any(
+        name in (f.get(qn("w:instr")) or "").split() for f in simple
+    )
+
+
+def add_bookmark(paragraph: Paragraph, name: str, number: int) -> None:
+    """Mark the whole paragraph as bookmark `name` (a link's anchor; LibreOffice exports it as a PDF destination)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    p_pr = paragraph._p.pPr
+    paragraph._p.insert(0 if p_pr is None else 1, start)
+    paragraph._p.append(end)
+
+
+def add_internal_link(paragraph: Paragraph, anchor: str) -> Run:
+    """Append an empty run inside a link to bookmark `anchor` and return it to be filled."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    paragraph._p.append(link)
+    element = OxmlElement("w:r")
+    link.append(element)
+    return Run(element, paragraph)
+
+
+def update_fields_on_open(settings_element: BaseOxmlElement) -> None:
+    """Ask Word to update the fields (the contents' page numbers) when the file is opened."""
+    if settings_element.find(qn("w:updateFields")) is not None:
+        return
+    element = OxmlElement("w:updateFields")
+    element.set(qn("w:val"), "true")
+    later = next((c for c in settings_element if c.tag in {qn(t) for t in SETTINGS_AFTER_UPDATE_FIELDS}), None)
+    if later is None:
+        settings_element.append(element)
+    else:
+        later.addprevious(element)
 
 
 def add_hyperlink(paragraph: Paragraph, href: str) -> Run:
@@ -144,3 +201,23 @@ def add_hyperlink(paragraph: Paragraph, href: str) -> Run:
     run.font.underline = True
     run.font.color.rgb = LINK_COLOUR
     return run
+
+
+def set_first_page_border(section_properties: BaseOxmlElement) -> None:
+    """A double frame around the first page only (the bulletin's cover), 24 pt in from the paper's edges."""
+    old = section_properties.find(qn("w:pgBorders"))
+    if old is not None:
+        section_properties.remove(old)
+    borders = OxmlElement("w:pgBorders")
+    borders.set(qn("w:display"), "firstPage")
+    borders.set(qn("w:offsetFrom"), "page")
+    for edge in ("top", "left", "bottom", "right"):
+        element = OxmlElement(f"w:{edge}")
+        for key, value in (("val", "thinThickSmallGap"), ("sz", "24"), ("space", "24"), ("color", "000000")):
+            element.set(qn(f"w:{key}"), value)
+        borders.append(element)
+    # w:pgBorders follows the page size, margins and paper source, and precedes line numbers and the rest.
+    section_properties.insert_element_before(
+        borders, "w:lnNumType", "w:pgNumType", "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
+        "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
+    )  # fmt: skip

@@ -16,8 +16,8 @@ from dxmonitor.evaluation.context import RoundContext
 from dxmonitor.evaluation.facts import RoundFacts
 from dxmonitor.intake.queries import round_facts
 from dxmonitor.reports.files import report_path
-from dxmonitor.reports.model import Document, Issuer
-from dxmonitor.reports.outline import outline_on
+from dxmonitor.reports.model import Cover, Document, Issuer, Layout
+from dxmonitor.reports.outline import OUTLINES_DIR, Outline, outline_on
 
 
 class ReportError(Exception):
@@ -28,9 +28,13 @@ class ReportError(Exception):
 
 
 def _render_docx(doc: Document, path: Path) -> Path:
+    from dxmonitor.reports.docx_template import TemplateError
     from dxmonitor.reports.render_docx import render_docx
 
-    return render_docx(doc, path)
+    try:
+        return render_docx(doc, path)
+    except TemplateError as exc:
+        raise ReportError(exc.vi, exc.en) from exc
 
 
 def _render_html(doc: Document, path: Path) -> Path:
@@ -102,8 +106,10 @@ def build_document(
     number: str | None = None,
     issued_on: date | None = None,
     sections_dir: Path | None = None,
+    layout: Layout | None = None,
 ) -> Document:
-    """The round's report; its written sections from `sections_dir` when given, else as stored for the round."""
+    """The round's report; its written sections from `sections_dir` when given, else as stored for the round; laid
+    out as `layout` says, else as its outline says."""
     from dxmonitor.editorial.report import written_sections
     from dxmonitor.reports.statistics import build_report
 
@@ -118,7 +124,7 @@ def build_document(
             "The report's written sections have errors:\n"
             + "\n".join(f"{p.location}: {p.message_en}" for p in problems),
         )
-    return build_report(
+    doc = build_report(
         outline,
         round_context(round_, baseline),
         issuer,
@@ -126,6 +132,21 @@ def build_document(
         issued_on or round_.report_date or date.today(),
         editorial,
     )
+    return dressed(doc, outline, round_.name, layout)
+
+
+def dressed(doc: Document, outline: Outline, round_name: str, layout: Layout | None = None) -> Document:
+    """`doc` with the look its outline gives it (layout, cover texts, Word template), or the asked `layout`."""
+    doc.layout = layout or outline.layout
+    if doc.layout == "bulletin":
+        texts = outline.cover
+        period = texts.period.format(round_name=round_name)
+        doc.cover = Cover(period[:1].upper() + period[1:], texts.tagline, texts.circulation, texts.footer)
+    else:
+        doc.cover = None
+    if outline.template:
+        doc.template = str(OUTLINES_DIR / outline.template)  # an absolute path stays as it is
+    return doc
 
 
 def generate(

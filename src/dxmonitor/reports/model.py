@@ -7,6 +7,7 @@ from datetime import date
 from typing import Literal
 
 Align = Literal["left", "center", "right"]
+Layout = Literal["administrative", "bulletin"]  # Nghị định 30's report, or the office's bulletin with its cover
 RowStyle = Literal["data", "total", "group", "change"]
 
 
@@ -132,6 +133,16 @@ class Issuer:
     agency_name: str = ""  # the agency as written in running text: "Sở Thông tin và Truyền thông"
 
 
+@dataclass(frozen=True)
+class Cover:
+    """What the bulletin's cover prints besides the issuer, number and date (an outline's `cover:`)."""
+
+    period: str  # "Tháng 6/2022"
+    tagline: str = ""  # "Tài liệu tham khảo phục vụ Ban Chỉ đạo về chuyển đổi số tỉnh"
+    circulation: str = "LƯU HÀNH NỘI BỘ"
+    footer: str = "Lưu hành nội bộ"  # the running footer, before " | <page>"
+
+
 @dataclass
 class Document:
     issuer: Issuer
@@ -140,6 +151,13 @@ class Document:
     title: str  # "BÁO CÁO CHUYÊN ĐỀ"
     subtitle: str  # "Tình hình chuyển đổi số tháng 6/2022"
     blocks: list[Block] = field(default_factory=list)
+    layout: Layout = "administrative"
+    cover: Cover | None = None  # the bulletin's cover; the administrative layout has none
+    template: str = ""  # the Word template the DOCX is built on; empty: the configured one
+
+    def headings(self) -> list[Heading]:
+        """The headings of levels 1 and 2, which the bulletin's table of contents lists."""
+        return [b for b in self.blocks if isinstance(b, Heading) and b.level <= 2]
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]

@@ -148,6 +148,15 @@ class WrittenSection(Strict):
     intros: list[StatisticsIntro] = Field(default_factory=list)
 
 
+class CoverTexts(Strict):
+    """What the bulletin's cover prints besides the issuer, the number and the date."""
+
+    period: str = "{round_name}"  # printed with a capital: "Tháng 6/2022"
+    tagline: str = ""
+    circulation: str = "LƯU HÀNH NỘI BỘ"
+    footer: str = "Lưu hành nội bộ"  # the running footer, before " | <page>"
+
+
 class Outline(Strict):
     valid_from: date | None = None  # the first day of the rounds it reports; none: since the first round
     valid_to: date | None = None  # the last day; none: until another outline starts
@@ -157,6 +166,10 @@ class Outline(Strict):
     closing: str  # may use {agency}
     sections: list[Section]
     written: list[WrittenSection] = Field(default_factory=list)  # none: the statistics alone
+    # How the document looks: Nghị định 30's administrative report, or the bulletin with a cover and contents.
+    layout: Literal["administrative", "bulletin"] = "administrative"
+    cover: CoverTexts = Field(default_factory=CoverTexts)
+    template: str = ""  # a Word template (.docx) for its rounds, beside the outline or a path; empty: the configured
 
     @model_validator(mode="after")
     def dates_in_order(self) -> Outline:

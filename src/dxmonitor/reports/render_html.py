@@ -11,7 +11,7 @@ from django.template import Context, Engine
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from dxmonitor.evaluation.formats import long_date
+from dxmonitor.evaluation.formats import long_date, short_date
 from dxmonitor.reports.layout import column_shares
 from dxmonitor.reports.model import (
     Block,
@@ -48,15 +48,26 @@ def render_html(doc: Document, path: Path) -> Path:
 def _context(doc: Document) -> dict[str, Any]:
     issuer = doc.issuer
     recipients = [f"- {r}{'.' if i == len(issuer.recipients) - 1 else ';'}" for i, r in enumerate(issuer.recipients)]
+    # The headings the bulletin's contents link to carry an id; the administrative report has no contents.
+    listed = {id(h): i for i, h in enumerate(doc.headings())} if doc.layout == "bulletin" else {}
     return {
         "doc": doc,
+        "bulletin": doc.layout == "bulletin",
+        "cover": doc.cover,
+        "short_date": short_date(doc.issued_on),
+        "footer_css": _css_string(f"{doc.cover.footer} | " if doc.cover and doc.cover.footer else ""),
+        "contents": [
+            {"anchor": _anchor(i), "text": _heading_text(h), "level": min(h.level, 2)}
+            for i, h in enumerate(doc.headings())
+            if id(h) in listed
+        ],
         "parent_agency": issuer.parent_agency.upper(),
         "agency": issuer.agency.upper(),
         "place_date": f"{issuer.place}, {long_date(doc.issued_on)}",
         "title": doc.title.upper(),
         "recipients": recipients,
         "signer_title": issuer.signer_title.upper(),
-        "blocks": [_block(b) for b in doc.blocks],
+        "blocks": [_block(b, _anchor(listed[id(b)]) if id(b) in listed else "") for b in doc.blocks],
         "written": any(isinstance(b, Prose | ItemList | Byline) for b in doc.blocks),
     }
 
@@ -67,7 +78,21 @@ def render_fragment(blocks: list[Block]) -> str:
     return template.render(Context({"blocks": [_block(b) for b in blocks]}))
 
 
-def _block(block: Block) -> dict[str, Any]:
+def _anchor(index: int) -> str:
+    return f"muc-{index + 1}"
+
+
+def _heading_text(block: Heading) -> str:
+    return block.text.upper() if block.level <= 1 else block.text
+
+
+def _css_string(text: str) -> SafeString:
+    """`text` as a CSS string literal, safe inside a <style> element."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\<>&' or ord(c) < 32 else c for c in text)
+    return mark_safe(f'"{escaped}"')  # every character that could end the string or the element is escaped
+
+
+def _block(block: Block, anchor: str = "") -> dict[str, Any]:
     if isinstance(block, Prose):
         return {"kind": "html", "html": format_html('<p class="body">{}</p>', _spans(block.spans))}
     if isinstance(block, ItemList):
@@ -83,8 +108,7 @@ def _block(block: Block) -> dict[str, Any]:
         }
     if isinstance(block, Heading):
         level = min(max(block.level, 1), 3)
-        text = block.text.upper() if level == 1 else block.text
-        return {"kind": "heading", "tag": f"h{level + 1}", "text": text}
+        return {"kind": "heading", "tag": f"h{level + 1}", "text": _heading_text(block), "id": anchor}
     if isinstance(block, Paragraph):
         return {"kind": "paragraph", "style": block.style, "text": block.text}
     return {

@@ -10,6 +10,9 @@ import tempfile
 from pathlib import Path
 
 TIMEOUT_SECONDS = 180
+# The DOCX's bookmarks become the PDF's named destinations: the visible signature is placed at the signer's one
+# (issuing/signing.py). Fonts are embedded (subsets) by LibreOffice's PDF export as it is.
+EXPORT_FILTER = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
 MACOS_SOFFICE = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
 
 
@@ -46,7 +49,7 @@ def render_pdf(docx_path: Path, pdf_path: Path, timeout: float = TIMEOUT_SECONDS
         outdir = Path(scratch, "out")
         command = [
             soffice, f"-env:UserInstallation={profile}", "--headless", "--invisible", "--norestore",
-            "--nolockcheck", "--nodefault", "--convert-to", "pdf:writer_pdf_Export",
+            "--nolockcheck", "--nodefault", "--convert-to", EXPORT_FILTER,
             "--outdir", str(outdir), str(docx_path.resolve()),
         ]  # fmt: skip
         returncode, output = _run(command, timeout)

@@ -33,6 +33,13 @@ class Command(BaseCommand):
             help="thư mục các mục viết bằng Markdown (01-goc-chia-se.md, …) / a folder of the written sections",
         )
         parser.add_argument(
+            "--layout",
+            choices=["administrative", "bulletin"],
+            default=None,
+            help="administrative: báo cáo theo Nghị định 30/2020; bulletin: bản tin có bìa và mục lục "
+            "(mặc định: theo mẫu báo cáo) / the Nghị định 30 report or the bulletin (default: as the outline says)",
+        )
+        parser.add_argument(
             "--incomplete-reason",
             default="",
             help="lý do lập báo cáo khi kỳ chưa đủ số liệu (được ghi lại) / why to issue an incomplete round's report",
@@ -50,6 +57,7 @@ class Command(BaseCommand):
             "number": options["number"],
             "issued_on": issued_on,
             "sections_dir": options["sections"],
+            "layout": options["layout"],
         }
         code = options["round"]
         round_ = Round.objects.filter(code=code).first()
