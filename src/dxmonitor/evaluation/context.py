@@ -172,7 +172,7 @@ class RoundContext:
         return out
 
     def facts_of(self, indicator: str, unit: str, category: str) -> list[Fact]:
-        return [f for f in self.current.facts if f.key == (indicator, unit, category)]
+        return self.current.of((indicator, unit, category))
 
     def windows_of(self, indicators: Iterable[str], units: Iterable[str]) -> list[Window]:
         """Every window the figures use, in the order they were entered."""

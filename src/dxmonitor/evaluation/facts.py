@@ -48,12 +48,22 @@ class RoundFacts:
     printed: list[PrintedFact] = field(default_factory=list)
     _main: dict[Key, Fact] | None = field(default=None, repr=False, compare=False)
     _main_of: tuple[int, int] = field(default=(0, -1), repr=False, compare=False)
+    _grouped: dict[Key, list[Fact]] | None = field(default=None, repr=False, compare=False)
+    _grouped_of: tuple[int, int] = field(default=(0, -1), repr=False, compare=False)
 
     def by_key(self) -> dict[Key, list[Fact]]:
         grouped: dict[Key, list[Fact]] = defaultdict(list)
         for fact in self.facts:
             grouped[fact.key].append(fact)
         return grouped
+
+    def of(self, key: Key) -> list[Fact]:
+        """The figures of one key, in the order they were entered. The grouping is kept until the facts change: a
+        report's tables ask for thousands of keys, and scanning every figure for each was most of building one."""
+        if self._grouped is None or self._grouped_of != (id(self.facts), len(self.facts)):
+            self._grouped = self.by_key()
+            self._grouped_of = (id(self.facts), len(self.facts))
+        return list(self._grouped.get(key, ()))
 
     def main(self) -> dict[Key, Fact]:
         """The figure that stands for each key in this round: the latest as-of day, then the longest window.

@@ -264,7 +264,8 @@ def _table(out: DocxDocument, block: Table, width: Length) -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if styles[r] == "header" else ALIGN[cell.align]
         run = paragraph.add_run(cell.text)
         run.font.size = size
-        run.font.bold = cell.bold or styles[r] == "header" or styles[r] in BOLD_ROWS
+        if cell.bold or styles[r] == "header" or styles[r] in BOLD_ROWS:
+            run.font.bold = True  # only where bold: an explicit "not bold" on every cell was a tenth of the rendering
         if cell.rowspan > 1 or cell.colspan > 1:
             bottom = min(r + cell.rowspan, len(grid)) - 1
             right = min(c + cell.colspan, count) - 1
