@@ -123,12 +123,13 @@ class Command(BaseCommand):
             latest_round = Round.objects.get(code=latest)
             issuer = issuer_of(latest_round)
             signing = ensure_demo_signing(issuer.signer_name, issuer.agency_name or issuer.agency)
-            for line in signing.lines():
-                progress.console.print(line, markup=False, highlight=False)
+            said = signing.lines()
             for demo in rounds:
                 progress.update(task, description=f"Ban hành / issue {demo.code}")
-                progress.console.print(self._issue(demo), markup=False, highlight=False)
+                said.append(self._issue(demo))
                 progress.advance(task)
+        for line in said:
+            self.stdout.write(line)
         for path in written:
             self.stdout.write(f"  {path}")
         self._demo_accounts()
