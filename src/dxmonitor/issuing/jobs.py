@@ -93,10 +93,15 @@ def result_of(record: IssuedReport) -> dict[str, object]:
 def run_issue(job_id: int) -> Job:
     """Issue job `job_id`'s round through the one write path, recording each step and the version issued."""
     job = Job.objects.select_related("round").get(pk=job_id)
-    if job.finished:  # a task run twice (a worker restarted mid-way) does not issue twice
+    # Taken by one worker only: a task run twice (a worker restarted, two workers on a store without row locks)
+    # finds the job no longer queued and does not issue twice.
+    taken = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
+        state=Job.State.RUNNING, started_at=timezone.now(), step="build", progress=0
+    )
+    if not taken:
         return job
+    job.refresh_from_db()
     formats = list(job.formats)
-    _record(job, state=Job.State.RUNNING, started_at=timezone.now(), step="build", progress=0)
 
     def on_step(step: str) -> None:
         _record(job, step=step, progress=progress_at(step, formats))

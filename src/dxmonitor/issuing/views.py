@@ -119,7 +119,8 @@ def issued_changes(request: HttpRequest, code: str, fmt: str | None = None) -> H
     found = IssuedReport.objects.filter(round=round_, state=IssuedReport.State.ISSUED).select_related("round")
     records = {str(r.version): r for r in found}
     if not records:
-        raise Http404(_("Kỳ này chưa ban hành báo cáo."))
+        nothing: Data = {"round": _round_data(round_), "versions": [], "figures": [], "statements": []}
+        return respond(request, fmt, "issuing/changes.html", nothing)
     first = request.GET.get("from") or max(records, key=int)
     second = request.GET.get("to") or NOW
     before, old_rows, old_text = _side(round_, records, first)
