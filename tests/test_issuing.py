@@ -279,6 +279,55 @@ def test_concurrent_issues_take_different_numbers(issuing: dict[str, str]) -> No
     assert all(v["state"] == "issued" for v in june + may)
 
 
+REQUEST = """
+import json, os, sys, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dxmonitor.project.settings")
+django.setup()
+from django.contrib.auth.models import User
+from django.test import Client
+client = Client()
+client.force_login(User.objects.get(username="race_admin"))
+body = {"formats": ["html"], "reason": "hai yêu cầu cùng lúc / two at once"}
+answer = client.post(f"/api/rounds/{sys.argv[1]}/issue", body, content_type="application/json")
+print(answer.status_code, json.dumps(answer.json()))
+"""
+JOBS = (
+    "import django, json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'dxmonitor.project.settings');"
+    "django.setup(); from dxmonitor.publishing.models import Job;"
+    "print(json.dumps([[j.round.code, j.state, j.progress, j.result.get('number')] for j in "
+    "Job.objects.filter(kind='issue').order_by('id')]))"
+)
+
+
+def test_two_issue_requests_over_the_api_run_by_two_workers_at_once_take_consecutive_numbers(
+    issuing: dict[str, str],
+) -> None:
+    taken_before = [v["sequence"] for code in ("2022-05", "2022-06") for v in register(issuing, code)]
+    python = [sys.executable, "-c", REQUEST]
+    asked = [
+        subprocess.Popen([*python, code], env=issuing, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for code in ("2022-05", "2022-06")
+    ]
+    for process in asked:
+        out, err = process.communicate(timeout=300)
+        assert out.strip().splitlines()[-1].startswith("202 "), out + err
+    worker = [sys.executable, "-m", "dxmonitor.cli", "worker", "--batch", "--interval", "0.1"]
+    workers = [subprocess.Popen(worker, env=issuing, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for _ in "ab"]
+    for process in workers:
+        process.communicate(timeout=600)
+        assert process.returncode == 0
+    sequences = sorted(int(str(v["sequence"])) for code in ("2022-05", "2022-06") for v in register(issuing, code))
+    assert sequences == list(range(1, len(taken_before) + 3))  # one number each, no gap, no twin
+    done = subprocess.run([sys.executable, "-c", JOBS], env=issuing, capture_output=True, text=True, check=True)
+    jobs = json.loads(done.stdout.splitlines()[-1])
+    numbers = {f"{n:02d}/BC-STTTT" for n in sequences[-2:]}
+    assert [(code, state, progress) for code, state, progress, _ in jobs] == [
+        ("2022-05", "done", 100),
+        ("2022-06", "done", 100),
+    ]
+    assert {number for *_, number in jobs} == numbers
+
+
 # --- the API: a job on the task queue
 
 
