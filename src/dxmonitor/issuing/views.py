@@ -27,7 +27,7 @@ from dxmonitor.publishing.models import Job
 from dxmonitor.publishing.presenters import job_data
 from dxmonitor.publishing.readiness import first_names, missing_units
 from dxmonitor.web.access import member_required
-from dxmonitor.web.pages import respond
+from dxmonitor.web.pages import forbidden, respond
 
 Data = dict[str, Any]
 NOW = "now"
@@ -170,8 +170,7 @@ def start_issue(request: HttpRequest, code: str) -> HttpResponse:
     principal: Principal = request.principal  # type: ignore[attr-defined]
     target = reverse("issued-list", kwargs={"code": code}) + "#issue"
     if not principal.is_admin:
-        messages.error(request, _("Chỉ quản trị được ban hành báo cáo."))
-        return redirect(target)
+        return forbidden(request, None, _("Chỉ quản trị được ban hành báo cáo."))
     round_ = get_object_or_404(Round, code=code)
     formats = [f for f in request.POST.getlist("formats") if f] or list(FORMATS)
     try:
