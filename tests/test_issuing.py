@@ -140,6 +140,21 @@ def test_the_database_refuses_a_number_taken_twice_and_an_issued_version_is_neve
         first.delete()
 
 
+@pytest.mark.django_db
+def test_a_number_whose_files_are_being_made_is_listed_as_such_never_left_out(personas: dict[str, Any]) -> None:
+    reserved = _reserve_on("2022-06", date(2022, 7, 20))  # taken; its files not made (yet, or its process died)
+    listed = StringIO()
+    call_command("issued", round="2022-06", stdout=listed)
+    at = timezone.localtime(reserved.issued_at).strftime("%d/%m/%Y %H:%M")
+    assert listed.getvalue().splitlines() == [
+        f"v1 01/BC-STTTT đang lập tệp / files being made (từ / since {at}, bởi / by alice)"
+    ]
+    viewer = Client()
+    viewer.force_login(personas["viewer"])
+    page = viewer.get("/rounds/2022-06/issued").content.decode()
+    assert 'data-testid="reserved"' in page and f"Số này đã được lấy lúc {at} (alice)" in page
+
+
 # --- issuing in processes of their own, with a signed PDF
 
 

@@ -46,6 +46,7 @@ def _version_data(record: IssuedReport) -> Data:
         "date": record.date.isoformat(),
         "date_text": record.date.strftime("%d/%m/%Y"),
         "issued_at": timezone.localtime(record.issued_at).isoformat(timespec="minutes"),
+        "issued_at_text": timezone.localtime(record.issued_at).strftime("%d/%m/%Y %H:%M"),
         "signer": record.signer,
         "issued_by": record.issued_by,
         "reason": record.reason,
@@ -70,11 +71,7 @@ def issued_list(request: HttpRequest, code: str, fmt: str | None = None) -> Http
     since it was issued; for an admin, the form that issues a new version and the latest issue job."""
     round_ = get_object_or_404(Round, code=code)
     principal: Principal = request.principal  # type: ignore[attr-defined]
-    records = list(
-        IssuedReport.objects.filter(round=round_)
-        .exclude(state=IssuedReport.State.RESERVED)
-        .select_related("replaces", "round")
-    )
+    records = list(IssuedReport.objects.filter(round=round_).select_related("replaces", "round"))
     issued = [r for r in records if r.state == IssuedReport.State.ISSUED]
     current = figures_of(round_) if issued else []
     versions = []

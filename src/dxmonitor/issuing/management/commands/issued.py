@@ -33,7 +33,7 @@ class Command(BaseCommand):
         round_ = Round.objects.filter(code=code).first()
         if round_ is None:
             raise CommandError(f"Không có kỳ báo cáo '{code}' / no round '{code}'")
-        listed = IssuedReport.objects.filter(round=round_).exclude(state=IssuedReport.State.RESERVED)
+        listed = IssuedReport.objects.filter(round=round_)
         versions = listed.filter(state=IssuedReport.State.ISSUED).select_related("replaces")
         if not listed:
             self.stdout.write(f"Kỳ {code} chưa ban hành báo cáo / round {code} has no issued report")
@@ -43,6 +43,12 @@ class Command(BaseCommand):
             return
         for record in listed.select_related("replaces"):
             at = timezone.localtime(record.issued_at).strftime("%d/%m/%Y %H:%M")
+            if record.state == IssuedReport.State.RESERVED:  # being made now, or its process died: never silent
+                self.stdout.write(
+                    f"v{record.version} {record.number} đang lập tệp / files being made (từ / since {at}, "
+                    f"bởi / by {record.issued_by})"
+                )
+                continue
             if record.state == IssuedReport.State.FAILED:
                 self.stdout.write(
                     f"v{record.version} {record.number} KHÔNG ban hành được / NOT issued (lúc / at {at}, "
