@@ -52,6 +52,7 @@ def _version_data(record: IssuedReport) -> Data:
         "reason": record.reason,
         "missing_units": list(record.missing_units),
         "missing_names": first_names(list(record.missing_units))[0],
+        "missing_more": first_names(list(record.missing_units))[1],
         "replaces": record.replaces.version if record.replaces else None,
         "error": record.error,
         "files": [
