@@ -15,6 +15,10 @@ from pytest_django.fixtures import Settings
 from dxmonitor.accounts.models import Membership
 from dxmonitor.catalogue.models import Round
 from dxmonitor.intake.models import Value
+from dxmonitor.issuing.hashing import sha256_of
+from dxmonitor.issuing.models import IssuedReport
+from dxmonitor.issuing.service import folder_of
+from dxmonitor.issuing.signing import P12_VARIABLE, PASSWORD_VARIABLE, check_signature
 from dxmonitor.reports import render_pdf
 from dxmonitor.web.views import report_file
 
@@ -23,14 +27,40 @@ pytestmark = pytest.mark.django_db
 REPORT_FILES = ["bao-cao-2022-06.docx", "bao-cao-2022-06.html", "bao-cao-2022-06.pdf"]
 
 
+@pytest.fixture
+def demo_home(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home of the demo's own: its demo certificate and issued versions there; no certificate configured (the
+    demo sets the variables for itself: they are given back after the test)."""
+    settings.BASE_DIR = tmp_path / "home"
+    settings.REPORTS_DIR = tmp_path / "home" / "out"
+    monkeypatch.setenv(P12_VARIABLE, "")
+    monkeypatch.setenv(PASSWORD_VARIABLE, "")
+    return settings.BASE_DIR  # type: ignore[no-any-return]
+
+
+def demo(out: Path) -> list[str]:
+    """What the demo says of its signing certificate and its issues: the lines from the certificate's on."""
+    said = StringIO()
+    call_command("demo", no_serve=True, out=out, stdout=said)
+    lines = said.getvalue().splitlines()
+    return lines[next(i for i, line in enumerate(lines) if line.startswith("Chưa cấu hình chứng thư số")) :]
+
+
+def issued() -> list[tuple[str, int, str, list[str]]]:
+    found = IssuedReport.objects.filter(state=IssuedReport.State.ISSUED).order_by("round__code", "version")
+    return [(r.round.code, r.version, r.number, [f["format"] for f in r.files]) for r in found]
+
+
 @pytest.mark.slow
-def test_the_demo_writes_the_june_report_in_three_formats(tmp_path: Path) -> None:
+def test_the_demo_writes_the_june_report_in_three_formats_and_issues_both_rounds_signed(
+    tmp_path: Path, demo_home: Path
+) -> None:
     values_before = Value.objects.count()
 
-    call_command("demo", no_serve=True, out=tmp_path, stdout=StringIO())
+    said = demo(tmp_path / "reports")
 
-    docx_file, html_file, pdf_file = (tmp_path / name for name in REPORT_FILES)
-    assert sorted(p.name for p in tmp_path.iterdir()) == REPORT_FILES
+    docx_file, html_file, pdf_file = (tmp_path / "reports" / name for name in REPORT_FILES)
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == REPORT_FILES
     assert docx_file.read_bytes()[:2] == b"PK" and docx_file.stat().st_size > 20_000
     assert "Số: 02/BC-STTTT" in html_file.read_text(encoding="utf-8")
     assert pdf_file.read_bytes()[:5] == b"%PDF-" and pdf_file.stat().st_size > 20_000
@@ -40,16 +70,56 @@ def test_the_demo_writes_the_june_report_in_three_formats(tmp_path: Path) -> Non
         ("2022-05", "01/BC-STTTT"),
         ("2022-06", "02/BC-STTTT"),
     ]
+    p12 = demo_home / "signing" / "demo-signing.p12"
+    assert said[:2] == [
+        f"Chưa cấu hình chứng thư số ({P12_VARIABLE}): đã tạo chứng thư TỰ KÝ để thử nghiệm, không có giá trị "
+        f"pháp lý: {p12}",
+        f"No signing certificate configured ({P12_VARIABLE}): made a SELF-SIGNED DEMO certificate, not a legal "
+        f"digital signature: {p12}",
+    ]
+    assert said[4:6] == [
+        "Kỳ 2022-05: đã ban hành số 01/BC-STTTT (PDF đã ký số / PDF signed) / round 2022-05 issued as 01/BC-STTTT",
+        "Kỳ 2022-06: đã ban hành số 02/BC-STTTT (PDF đã ký số / PDF signed) / round 2022-06 issued as 02/BC-STTTT",
+    ]
+    # Issued on the days the real reports were: Số 01 and Số 02, as the seeds; each PDF signed with the demo's.
+    assert issued() == [
+        ("2022-05", 1, "01/BC-STTTT", ["docx", "html", "pdf"]),
+        ("2022-06", 1, "02/BC-STTTT", ["docx", "html", "pdf"]),
+    ]
+    june = IssuedReport.objects.get(round__code="2022-06")
+    pdf = folder_of(june) / "bao-cao-2022-06.pdf"
+    check = check_signature(pdf, [june.certificate])
+    assert (check.valid, check.signer.startswith("Common Name: ")) == (True, True), check
+    assert "DEMO" in check.signer
+    assert sha256_of(pdf) == next(f["sha256"] for f in june.files if f["format"] == "pdf")
 
 
-def test_the_demo_still_writes_docx_and_html_when_libreoffice_is_missing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_demo_still_writes_docx_and_html_when_libreoffice_is_missing_and_issues_them_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_home: Path
 ) -> None:
     monkeypatch.setattr(render_pdf, "find_soffice", lambda: None)
 
-    call_command("demo", no_serve=True, out=tmp_path, stdout=StringIO())
+    said = demo(tmp_path)
 
-    assert sorted(p.name for p in tmp_path.iterdir()) == REPORT_FILES[:2]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == REPORT_FILES[:2]
+    # The PDF could not be made: its number was given back and taken again by the DOCX and the HTML.
+    assert issued() == [
+        ("2022-05", 1, "01/BC-STTTT", ["docx", "html"]),
+        ("2022-06", 1, "02/BC-STTTT", ["docx", "html"]),
+    ]
+    assert said[4].startswith("Kỳ 2022-05: đã ban hành số 01/BC-STTTT, không có PDF (")
+    assert IssuedReport.objects.filter(round__code="2022-06").get().reason.startswith("Bản trình diễn: ")
+
+    monkeypatch.setenv(P12_VARIABLE, "")  # as in a new process
+    again = demo(tmp_path)  # a second run reuses the certificate and issues nothing more
+
+    p12 = demo_home / "signing" / "demo-signing.p12"
+    assert again[0].endswith(f"dùng lại chứng thư TỰ KÝ để thử nghiệm, không có giá trị pháp lý: {p12}")
+    assert again[4:6] == [
+        "Kỳ 2022-05 đã ban hành số 01/BC-STTTT / round 2022-05 already issued as 01/BC-STTTT",
+        "Kỳ 2022-06 đã ban hành số 02/BC-STTTT / round 2022-06 already issued as 02/BC-STTTT",
+    ]
+    assert len(issued()) == 2
 
 
 # --- the web page -------------------------------------------------------------------------------------------

@@ -14,23 +14,32 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import date
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
-from dxmonitor.accounts.models import ApiToken
+from dxmonitor.accounts.models import ApiToken, Membership
 from dxmonitor.catalogue.models import Round, Unit
 from dxmonitor.demo.loading import demo_rounds
+from dxmonitor.issuing import service
 from dxmonitor.issuing.diff import Change, diff_rows
 from dxmonitor.issuing.hashing import sha256_of
+from dxmonitor.issuing.jobs import progress_at
 from dxmonitor.issuing.models import Immutable, IssuedReport
 from dxmonitor.issuing.numbering import format_number, next_sequence, series_from_number
 from dxmonitor.issuing.service import _reserve, issue
 from dxmonitor.issuing.signing import check_signature, make_demo_certificate
+from dxmonitor.publishing.jobs import Refusal
+from dxmonitor.publishing.models import Job
+from dxmonitor.publishing.readiness import missing_units
+from dxmonitor.reports.generate import ReportError
 from test_concurrency import dxmonitor, scratch  # noqa: F401  (the scratch database fixture)
 
 PASSWORD = "mật-khẩu-ký-thử"
@@ -132,6 +141,21 @@ def test_the_database_refuses_a_number_taken_twice_and_an_issued_version_is_neve
         first.delete()
 
 
+@pytest.mark.django_db
+def test_a_number_whose_files_are_being_made_is_listed_as_such_never_left_out(personas: dict[str, Any]) -> None:
+    reserved = _reserve_on("2022-06", date(2022, 7, 20))  # taken; its files not made (yet, or its process died)
+    listed = StringIO()
+    call_command("issued", round="2022-06", stdout=listed)
+    at = timezone.localtime(reserved.issued_at).strftime("%d/%m/%Y %H:%M")
+    assert listed.getvalue().splitlines() == [
+        f"v1 01/BC-STTTT đang lập tệp / files being made (từ / since {at}, bởi / by alice)"
+    ]
+    viewer = Client()
+    viewer.force_login(personas["viewer"])
+    page = viewer.get("/rounds/2022-06/issued").content.decode()
+    assert 'data-testid="reserved"' in page and f"Số này đã được lấy lúc {at} (alice)" in page
+
+
 # --- issuing in processes of their own, with a signed PDF
 
 
@@ -146,7 +170,8 @@ def register(env: dict[str, str], code: str) -> list[dict[str, object]]:
     script = (
         "import django, json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'dxmonitor.project.settings');"
         "django.setup(); from dxmonitor.issuing.models import IssuedReport as R;"
-        f"print(json.dumps([dict(version=r.version, number=r.number, sequence=r.sequence, folder=r.folder, "
+        f"print(json.dumps([dict(version=r.version, number=r.number, sequence=r.sequence, year=r.year, "
+        f"folder=r.folder, "
         f"files=r.files, snapshot=r.snapshot, replaces=r.replaces.version if r.replaces else None, state=r.state) "
         f"for r in R.objects.filter(round__code='{code}').order_by('version')]))"
     )
@@ -307,8 +332,11 @@ def test_a_correction_is_a_new_version_and_the_issued_files_never_change(issuing
 
 
 def test_concurrent_issues_take_different_numbers(issuing: dict[str, str]) -> None:
-    taken_before = [v["sequence"] for code in ("2022-05", "2022-06") for v in register(issuing, code)]
+    taken_before = [
+        v["sequence"] for code in ("2022-05", "2022-06") for v in register(issuing, code) if v["year"] == 2022
+    ]
     command = [sys.executable, "-m", "dxmonitor.cli", "issue", "--format", "html", "--date", "2022-08-01"]
+    command += ["--reason", "đua / a race"]  # the demo rounds are incomplete: issued only with a reason
     processes = [
         subprocess.Popen(
             [*command, "--round", code], env=issuing, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -319,23 +347,93 @@ def test_concurrent_issues_take_different_numbers(issuing: dict[str, str]) -> No
         out, err = process.communicate(timeout=600)
         assert process.returncode == 0, out + err
     june, may = register(issuing, "2022-06"), register(issuing, "2022-05")
+    in_2022 = [v for v in june + may if v["year"] == 2022]
     # One series (BC-STTTT: Bình Phước's Sở TT&TT issues both 2022 rounds), one year: Số 01, 02, … with no gap or twin.
-    sequences = sorted(int(str(v["sequence"])) for v in june + may)
+    sequences = sorted(int(str(v["sequence"])) for v in in_2022)
     assert sequences == list(range(1, len(taken_before) + 4))
     assert [v["version"] for v in june] == list(range(1, len(june) + 1))
     assert all(v["state"] == "issued" for v in june + may)
 
 
-# --- the API
+REQUEST = """
+import json, os, sys, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dxmonitor.project.settings")
+django.setup()
+from django.contrib.auth.models import User
+from django.test import Client
+client = Client()
+client.force_login(User.objects.get(username="race_admin"))
+body = {"formats": ["html"], "reason": "hai yêu cầu cùng lúc / two at once"}
+answer = client.post(f"/api/rounds/{sys.argv[1]}/issue", body, content_type="application/json")
+print(answer.status_code, json.dumps(answer.json()))
+"""
+JOBS = (
+    "import django, json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'dxmonitor.project.settings');"
+    "django.setup(); from dxmonitor.publishing.models import Job;"
+    "print(json.dumps([[j.round.code, j.state, j.progress, j.result.get('number')] for j in "
+    "Job.objects.filter(kind='issue').order_by('id')]))"
+)
+
+
+def test_two_issue_requests_over_the_api_run_by_two_workers_at_once_take_consecutive_numbers(
+    issuing: dict[str, str],
+) -> None:
+    year = timezone.localdate().year  # the API issues today: the numbers of this year's series
+    taken_before = [
+        v["sequence"] for code in ("2022-05", "2022-06") for v in register(issuing, code) if v["year"] == year
+    ]
+    python = [sys.executable, "-c", REQUEST]
+    asked = [
+        subprocess.Popen([*python, code], env=issuing, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for code in ("2022-05", "2022-06")
+    ]
+    for process in asked:
+        out, err = process.communicate(timeout=300)
+        assert out.strip().splitlines()[-1].startswith("202 "), out + err
+    worker = [sys.executable, "-m", "dxmonitor.cli", "worker", "--batch", "--interval", "0.1"]
+    workers = [subprocess.Popen(worker, env=issuing, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for _ in "ab"]
+    for process in workers:
+        process.communicate(timeout=600)
+        assert process.returncode == 0
+    now = [v for code in ("2022-05", "2022-06") for v in register(issuing, code) if v["year"] == year]
+    sequences = sorted(int(str(v["sequence"])) for v in now)
+    assert sequences == list(range(1, len(taken_before) + 3))  # one number each, no gap, no twin
+    done = subprocess.run([sys.executable, "-c", JOBS], env=issuing, capture_output=True, text=True, check=True)
+    jobs = json.loads(done.stdout.splitlines()[-1])
+    numbers = {f"{n:02d}/BC-STTTT" for n in sequences[-2:]}
+    assert sorted((code, state, progress) for code, state, progress, _ in jobs) == [  # asked at once: in any order
+        ("2022-05", "done", 100),
+        ("2022-06", "done", 100),
+    ]
+    assert {number for *_, number in jobs} == numbers
+
+
+# --- the API: a job on the task queue
+
+
+def work(job_id: int) -> None:
+    """The queue's worker runs the job's queued task, as `dxmonitor worker` would (django-tasks-db's own code)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    from dxmonitor.publishing.models import Job
+
+    row = DBTaskResult.objects.get(id=Job.objects.get(pk=job_id).task_id)
+    worker = Worker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=1, worker_id="test", excluded_queue_names=[],
+    )  # fmt: skip
+    worker.run_task(row)
 
 
 @pytest.mark.django_db
-def test_an_admin_key_issues_over_the_api_and_a_reporter_key_is_refused(
+def test_an_admin_key_issues_over_the_api_as_a_job_and_a_reporter_key_is_refused(
     personas: dict[str, Any], settings: Any, tmp_path: Path
 ) -> None:
     settings.REPORTS_DIR = tmp_path
     admin_key = ApiToken.issue("office", user=personas["admin"])[1]
     reporter_key = ApiToken.issue("portal", Unit.objects.get(code="BP.DONG_PHU"))[1]
+    admin = Client(HTTP_AUTHORIZATION=f"Bearer {admin_key}")
 
     def post(key: str, body: object) -> Any:
         client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
@@ -343,24 +441,192 @@ def test_an_admin_key_issues_over_the_api_and_a_reporter_key_is_refused(
 
     refused = post(reporter_key, {"formats": ["html"]})
     assert refused.status_code == 403
-    done = post(admin_key, {"formats": ["html"], "reason": "qua API / over the API"})
-    assert done.status_code == 201, done.content
-    body = done.json()
+    started = post(admin_key, {"formats": ["html"], "reason": "qua API / over the API"})
+    assert started.status_code == 202, started.content
+    job = started.json()
+    assert (job["kind"], job["state"], job["step"], job["progress"], job["issued"]) == (
+        "issue",
+        "queued",
+        "queued",
+        0,
+        None,
+    )
+    assert job["status_url"] == f"/api/jobs/{job['id']}" and job["reason"] == "qua API / over the API"
+    assert IssuedReport.objects.count() == 0  # nothing is numbered before the worker runs it
+    again = post(admin_key, {"formats": ["html"], "reason": "lần hai / twice"})
+    assert again.status_code == 409 and again.json()["detail"] == "busy"
+
+    work(job["id"])
+
+    status = admin.get(job["status_url"]).json()
     html = tmp_path / "issued" / "2022-06" / "v1" / "bao-cao-2022-06.html"
-    assert body == {
-        "round": "2022-06",
-        "version": 1,
-        "number": "01/BC-STTTT",
-        "date": timezone.localdate().isoformat(),
-        "signer": "GIÁM ĐỐC",
-        "issued_by": "token:office",
-        "reason": "qua API / over the API",
-        "replaces": None,
-        "files": [{"name": html.name, "format": "html", "sha256": sha256_of(html), "bytes": html.stat().st_size}],
+    url = "/rounds/2022-06/issued/v1/bao-cao-2022-06.html"
+    assert {k: status[k] for k in ("state", "progress", "step", "error_vi", "issued", "files")} == {
+        "state": "done",
+        "progress": 100,
+        "step": "done",
+        "error_vi": "",
+        "issued": {"version": 1, "number": "01/BC-STTTT", "url": "/rounds/2022-06/issued"},
+        "files": [{"name": html.name, "format": "HTML", "url": url}],
     }
-    assert "01/BC-STTTT" in html.read_text(encoding="utf-8")
     listed = Client(HTTP_AUTHORIZATION=f"Bearer {reporter_key}").get("/api/rounds/2022-06/issued").json()
-    assert listed == [body]
+    june = Round.objects.get(code="2022-06")
+    assert listed == [
+        {
+            "round": "2022-06",
+            "version": 1,
+            "number": "01/BC-STTTT",
+            "date": timezone.localdate().isoformat(),
+            "signer": "GIÁM ĐỐC",
+            "issued_by": "token:office",
+            "reason": "qua API / over the API",
+            "missing_units": missing_units(june),
+            "replaces": None,
+            "files": [{"name": html.name, "format": "html", "sha256": sha256_of(html), "bytes": html.stat().st_size}],
+        }
+    ]
+    assert "01/BC-STTTT" in html.read_text(encoding="utf-8")
+
+
+@pytest.mark.django_db
+def test_an_issue_job_whose_files_cannot_be_made_ends_failed_in_both_languages_and_takes_no_number(
+    personas: dict[str, Any], settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.REPORTS_DIR = tmp_path
+    monkeypatch.setattr(service, "generate", broken_generation)
+    client = Client()
+    client.force_login(personas["admin"])
+    started = client.post(
+        "/api/rounds/2022-06/issue", {"formats": ["html"], "reason": "thử / a try"}, "application/json"
+    )
+    assert started.status_code == 202, started.content
+
+    work(started.json()["id"])
+
+    status = client.get(started.json()["status_url"]).json()
+    assert (status["state"], status["step"], status["error_vi"], status["error_en"]) == (
+        "failed", "failed", "LibreOffice ngừng giữa chừng", "LibreOffice stopped half-way",
+    )  # fmt: skip
+    assert IssuedReport.objects.count() == 0 and not (tmp_path / "issued" / "2022-06" / "v1").exists()
+
+
+def test_an_issue_job_s_progress_grows_with_its_steps_and_the_pdf_weighs_most() -> None:
+    formats = ["docx", "html", "pdf"]
+    shares = [progress_at(step, formats) for step in ("build", "docx", "html", "pdf", "sign")]
+    assert shares == [0, 30, 45, 55, 95]
+    assert [progress_at(step, ["html"]) for step in ("build", "html", "sign")] == [0, 67, 89]
+
+
+# --- an incomplete round
+
+
+@pytest.mark.django_db
+def test_an_incomplete_round_is_issued_only_with_a_reason_on_every_way_in(
+    personas: dict[str, Any], settings: Any, tmp_path: Path
+) -> None:
+    settings.REPORTS_DIR = tmp_path
+    june = Round.objects.get(code="2022-06")
+    missing = missing_units(june)
+    assert missing, "the demo round 2022-06 has units that did not report"
+    count = len(missing)
+    vi = f"Kỳ 2022-06 chưa đủ số liệu: {count} đơn vị chưa nộp ("
+    en = f"Round 2022-06 is incomplete: {count} unit(s) have not submitted ("
+    with pytest.raises(Refusal) as refused:
+        issue(june, "alice", "   ", ("html",))
+    assert refused.value.field == "reason"
+    assert refused.value.vi.startswith(vi) and refused.value.vi.endswith("hãy ghi lý do (được lưu cùng phiên bản)")
+    assert refused.value.en.startswith(en) and refused.value.en.endswith("give a reason (kept with the version)")
+    with pytest.raises(CommandError) as said:
+        call_command("issue", round="2022-06", format="html", stdout=StringIO())
+    assert str(said.value).startswith(vi) and f'(--reason "…") / {en}' in str(said.value)
+    admin = Client()
+    admin.force_login(personas["admin"])
+    api = admin.post("/api/rounds/2022-06/issue", {"formats": ["html"]}, "application/json")
+    assert api.status_code == 422
+    problem = api.json()["errors"][0]
+    assert (
+        problem["field"] == "reason" and problem["message_vi"].startswith(vi) and problem["message_en"].startswith(en)
+    )
+    page = admin.post("/rounds/2022-06/issue", {"formats": ["html"], "reason": ""}, follow=True)
+    shown = [str(m) for m in page.context["messages"]]
+    assert len(shown) == 1 and shown[0].startswith(vi) and f" / {en}" in shown[0]
+    assert IssuedReport.objects.count() == 0 and Job.objects.count() == 0
+
+    out = StringIO()
+    call_command("issue", round="2022-06", format="html", reason="Họp Ban Chỉ đạo / the Committee meets", stdout=out)
+    record = IssuedReport.objects.get(round=june)
+    assert (record.reason, record.missing_units) == ("Họp Ban Chỉ đạo / the Committee meets", missing)
+    listed = StringIO()
+    call_command("issued", round="2022-06", stdout=listed)
+    lines = listed.getvalue().splitlines()
+    assert lines[1] == "  lý do / reason: Họp Ban Chỉ đạo / the Committee meets"
+    assert lines[2].startswith(f"  chưa đủ số liệu / incomplete: {count} đơn vị chưa nộp / unit(s) not reported (")
+
+
+# --- a generation that fails
+
+
+def broken_generation(*args: Any, **kwargs: Any) -> list[Path]:
+    raise ReportError("LibreOffice ngừng giữa chừng", "LibreOffice stopped half-way")
+
+
+@pytest.mark.django_db
+def test_a_failed_generation_gives_its_number_back_to_the_next_issue(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.REPORTS_DIR = tmp_path
+    june = Round.objects.get(code="2022-06")
+    monkeypatch.setattr(service, "generate", broken_generation)
+    with pytest.raises(ReportError):
+        issue(june, "alice", "thử / a try", ("html",), date(2022, 7, 20))
+    assert IssuedReport.objects.count() == 0
+    assert list((tmp_path / "issued" / "2022-06").iterdir()) == []
+    monkeypatch.undo()
+    record = issue(june, "alice", "thử lại / again", ("html",), date(2022, 7, 21))
+    assert (record.number, record.version, record.state) == ("01/BC-STTTT", 1, "issued")
+
+
+@pytest.mark.django_db
+def test_a_failure_after_a_later_number_was_taken_is_recorded_so_the_series_has_no_silent_gap(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.REPORTS_DIR = tmp_path
+    june, may = Round.objects.get(code="2022-06"), Round.objects.get(code="2022-05")
+    later: list[IssuedReport] = []
+    calls: list[str] = []
+    real = service.generate
+
+    def another_issue_meanwhile(*args: Any, **kwargs: Any) -> list[Path]:
+        calls.append(args[0])
+        if len(calls) > 1:  # the other issue's own generation
+            return real(*args, **kwargs)
+        later.append(issue(may, "bob", "cùng lúc / meanwhile", ("html",), date(2022, 7, 20)))
+        return broken_generation()
+
+    monkeypatch.setattr(service, "generate", another_issue_meanwhile)
+    with pytest.raises(ReportError):
+        issue(june, "alice", "thử / a try", ("html",), date(2022, 7, 20))
+    monkeypatch.undo()
+    failed = IssuedReport.objects.get(round=june)
+    assert (failed.number, failed.state, failed.files) == ("01/BC-STTTT", "failed", [])
+    assert failed.error == "LibreOffice ngừng giữa chừng / LibreOffice stopped half-way"
+    assert (later[0].number, later[0].state) == ("02/BC-STTTT", "issued")
+    with pytest.raises(Immutable):
+        failed.delete()
+    retried = issue(june, "alice", "thử lại / again", ("html",), date(2022, 7, 21))
+    assert (retried.number, retried.version, retried.replaces) == ("03/BC-STTTT", 2, None)
+    listed = StringIO()
+    call_command("issued", round="2022-06", stdout=listed)
+    assert listed.getvalue().splitlines()[0].startswith(
+        "v1 01/BC-STTTT KHÔNG ban hành được / NOT issued (lúc / at "
+    ) and listed.getvalue().splitlines()[0].endswith(
+        "bởi / by alice): LibreOffice ngừng giữa chừng / LibreOffice stopped half-way"
+    )
+    page = Client()
+    page.force_login(User.objects.create_user("vy"))
+    Membership.objects.create(user=User.objects.get(username="vy"), role="viewer")
+    text = page.get("/rounds/2022-06/issued").content.decode()
+    assert 'data-testid="failed"' in text and "LibreOffice stopped half-way" in text
 
 
 # --- the page
@@ -386,3 +652,44 @@ def test_the_issued_page_lists_each_version_and_serves_its_files_unchanged(
     assert client.get(f"/rounds/2022-06/issued/v{first.version}/..%2Fsecret.html").status_code == 404
     assert client.get("/rounds/2022-06/issued/v9/bao-cao-2022-06.html").status_code == 404
     assert Client().get("/rounds/2022-06/issued").status_code in (302, 403)  # members only
+    assert 'data-testid="issue-form"' not in text  # issuing is for admins
+    assert client.post("/rounds/2022-06/issue", {"reason": "thử / a try"}).status_code == 403
+    admin = Client()
+    admin.force_login(personas["admin"])
+    assert 'data-testid="issue-form"' in admin.get("/rounds/2022-06/issued").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_issues_from_the_page_and_the_round_s_pages_show_the_job_until_the_version_is_issued(
+    personas: dict[str, Any], settings: Any, tmp_path: Path
+) -> None:
+    settings.REPORTS_DIR = tmp_path
+    admin = Client()
+    admin.force_login(personas["admin"])
+    form = admin.get("/rounds/2022-06/issued").content.decode()
+    assert 'data-testid="incomplete"' in form and 'name="reason" rows="2" maxlength="2000" required' in form
+
+    sent = admin.post("/rounds/2022-06/issue", {"formats": ["html"], "reason": "Họp Ban Chỉ đạo / the Committee"})
+
+    assert (sent.status_code, sent["Location"]) == (302, "/rounds/2022-06/issued#issue")
+    job = Job.objects.get(kind="issue")
+    assert (job.state, job.via, job.requested_by, job.reason) == (
+        "queued",
+        "web",
+        "alice",
+        "Họp Ban Chỉ đạo / the Committee",
+    )
+    page = admin.get("/rounds/2022-06/issued").content.decode()
+    assert f'data-job-url="/jobs/{job.pk}.json"' in page and "Đang chờ đến lượt" in page
+    assert 'data-testid="issue-form"' not in page  # no second issue while one is queued
+    dashboard = admin.get("/rounds/2022-06").content.decode()
+    assert f'data-job-url="/jobs/{job.pk}.json"' in dashboard and "Ban hành báo cáo · Công việc số" in dashboard
+    assert 'href="/rounds/2022-06/issued#issue"' in dashboard
+
+    work(job.pk)
+
+    status = admin.get(f"/jobs/{job.pk}.json").json()
+    assert (status["state"], status["progress"], status["issued"]["number"]) == ("done", 100, "01/BC-STTTT")
+    page = admin.get("/rounds/2022-06/issued").content.decode()
+    assert "Đã ban hành số 01/BC-STTTT (phiên bản 1)." in page and 'data-testid="issued-v1"' in page
+    assert 'data-testid="issue-form"' in page and "Họp Ban Chỉ đạo / the Committee" in page

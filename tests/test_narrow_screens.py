@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
+from dxmonitor.catalogue.models import Round
+from dxmonitor.issuing.service import issue
 from test_browser import ARTIFACTS, browser, demo_left_in_place, playwright, sign_in, site  # noqa: F401
+from writing import import_files
 
 pytestmark = pytest.mark.slow
 
@@ -34,6 +37,8 @@ PAGES = {
     "submissions": f"/rounds/{JUNE}/submissions",
     "checks": f"/rounds/{JUNE}/checks",
     "history": f"/values/history?round={JUNE}&unit=BP.DONG_PHU&indicator=dvc.online_service_rate",
+    "issued": f"/rounds/{JUNE}/issued",
+    "changes": f"/rounds/{JUNE}/issued/changes",
 }
 WRITERS = {
     "upload": "/upload/",
@@ -48,7 +53,16 @@ PERSONAS = {
 
 
 @pytest.fixture
-def phone(browser: Browser, site: str) -> Iterator[Page]:  # noqa: F811
+def issued_and_corrected(site: str, tmp_path: Path) -> None:  # noqa: F811
+    """June issued (HTML), then a figure corrected through the write path: the issued pages have something to show."""
+    issue(Round.objects.get(code=JUNE), "quantri", "thử / a try", ("html",))
+    correction = tmp_path / "correction.csv"
+    correction.write_text("don_vi,chi_tieu,gia_tri,ngay_so_lieu\nBP.LOC_NINH,app.users,4321,19/07/2022\n", "utf-8")
+    import_files([correction], JUNE)
+
+
+@pytest.fixture
+def phone(browser: Browser, site: str, issued_and_corrected: None) -> Iterator[Page]:  # noqa: F811
     context = browser.new_context(base_url=site, locale="vi-VN", viewport={"width": PHONE, "height": 844})
     context.set_default_timeout(15_000)
     page = context.new_page()

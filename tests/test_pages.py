@@ -76,6 +76,8 @@ PAGES = [
     "/indicators",
     "/indicators/dvc.online_service_rate",
     "/indicators/security.vulnerabilities",
+    "/rounds/2022-06/issued",
+    "/rounds/2022-06/issued/changes",
 ]
 
 

@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from dxmonitor.api.auth import principal_of
-from dxmonitor.api.errors import READ_ERRORS, WRITE_ERRORS, ApiError, forbidden
+from dxmonitor.api.errors import READ_ERRORS, WRITE_ERRORS, ApiError, ProblemOut, forbidden
 from dxmonitor.api.rounds import RoundCode, find_round
-from dxmonitor.intake.locks import Busy
+from dxmonitor.issuing.jobs import request_issue
 from dxmonitor.issuing.models import IssuedReport
-from dxmonitor.issuing.service import FORMATS, issue
+from dxmonitor.issuing.service import FORMATS
 from dxmonitor.issuing.signing import SigningError
-from dxmonitor.reports.generate import ReportError
+from dxmonitor.publishing.api import JobOut
+from dxmonitor.publishing.jobs import REASON_MAX_LENGTH, Refusal
+from dxmonitor.publishing.models import Job
+from dxmonitor.publishing.presenters import job_data
 
 router = Router(tags=["issuing"])
 
 
 class IssueIn(Schema):
-    reason: str = Field("", description="why (a correction …), kept with the version")
+    reason: str = Field(
+        "",
+        max_length=REASON_MAX_LENGTH,
+        description="why (a correction …), kept with the version; required when units have not reported",
+    )
     formats: list[str] = Field(default_factory=lambda: list(FORMATS), description="docx, html, pdf")
 
 
@@ -40,6 +48,7 @@ class IssuedOut(Schema):
     signer: str
     issued_by: str
     reason: str
+    missing_units: list[str] = Field(description="the units that had not reported when it was issued")
     replaces: int | None = Field(description="the version this one corrects")
     files: list[IssuedFileOut]
 
@@ -53,6 +62,7 @@ def issued_out(record: IssuedReport) -> IssuedOut:
         signer=record.signer,
         issued_by=record.issued_by,
         reason=record.reason,
+        missing_units=record.missing_units,
         replaces=record.replaces.version if record.replaces else None,
         files=[IssuedFileOut(**entry) for entry in record.files],
     )
@@ -66,23 +76,25 @@ def list_issued(request: HttpRequest, code: RoundCode) -> list[IssuedOut]:
     return [issued_out(r) for r in found]
 
 
-@router.post("/rounds/{code}/issue", response={201: IssuedOut, **WRITE_ERRORS}, operation_id="issue_report")
-def issue_report(request: HttpRequest, code: RoundCode, body: IssueIn) -> tuple[int, IssuedOut]:
-    """Issue the round's report now (admins only): the next number of its series and year, today's date, the
-    files made, the PDF signed. It answers when the files are made (a PDF takes LibreOffice 30-60 s)."""
+@router.post("/rounds/{code}/issue", response={202: JobOut, **WRITE_ERRORS}, operation_id="issue_report")
+def issue_report(request: HttpRequest, code: RoundCode, body: IssueIn) -> Status[dict[str, Any]]:
+    """Issue the round's report (admins only) as a job on the task queue: the next number of its series and year,
+    today's date, the files made, the PDF signed. Answers 202 with the job, to follow at `GET /api/jobs/{id}`
+    (its `issued` names the version once done). 422 for an incomplete round without `reason`, or no signing
+    certificate; 409 while another report job of the round is under way."""
     principal = principal_of(request)
     if not principal.is_admin:
         raise forbidden("Chỉ quản trị ban hành báo cáo", "Only an admin issues a report")
     round_ = find_round(code)
-    unknown = [f for f in body.formats if f not in FORMATS]
-    if unknown or not body.formats:
-        raise ApiError(
-            422, "invalid_input", f"Định dạng không hỗ trợ: {', '.join(unknown)}", f"unsupported: {', '.join(unknown)}"
-        )
     try:
-        record = issue(round_, principal.name, body.reason, tuple(body.formats))
-    except Busy as exc:
-        raise ApiError(409, "busy", exc.vi, exc.en) from exc
-    except (ReportError, SigningError) as exc:
-        raise ApiError(422, "not_issued", exc.vi, exc.en) from exc
-    return 201, issued_out(record)
+        job = request_issue(round_, body.formats, principal.name, Job.Via.API, body.reason)
+    except Refusal as refusal:
+        problem = ProblemOut(field=refusal.field, message_vi=refusal.vi, message_en=refusal.en)
+        status = 409 if refusal.conflict else 422
+        raise ApiError(
+            status, "busy" if refusal.conflict else "invalid_input", refusal.vi, refusal.en, [problem]
+        ) from refusal
+    except SigningError as exc:
+        problem = ProblemOut(field="formats", message_vi=exc.vi, message_en=exc.en)
+        raise ApiError(422, "not_issued", exc.vi, exc.en, [problem]) from exc
+    return Status(202, job_data(job))

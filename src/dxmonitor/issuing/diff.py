@@ -40,3 +40,25 @@ def diff_rows(before: list[dict[str, str]], after: list[dict[str, str]]) -> list
 
 def _compared(row: dict[str, str]) -> dict[str, str]:
     return {k: row.get(k, "") for k in COMPARED}
+
+
+@dataclass(frozen=True)
+class StatementChange:
+    """A sentence of the report (a finding, a list of units) that one side prints and the other does not."""
+
+    section: str
+    before: tuple[str, ...]  # printed before, no longer
+    after: tuple[str, ...]  # printed now, not before
+
+
+def diff_statements(before: list[dict[str, str]], after: list[dict[str, str]]) -> list[StatementChange]:
+    """Per section (in the order the newer side prints them), the sentences only one side prints."""
+    sections = list(dict.fromkeys([s["section"] for s in after] + [s["section"] for s in before]))
+    changes = []
+    for section in sections:
+        old = [s["text"] for s in before if s["section"] == section]
+        new = [s["text"] for s in after if s["section"] == section]
+        gone, came = tuple(t for t in old if t not in new), tuple(t for t in new if t not in old)
+        if gone or came:
+            changes.append(StatementChange(section, gone, came))
+    return changes

@@ -17,6 +17,9 @@ class IssuedReport(models.Model):
     class State(models.TextChoices):
         RESERVED = "reserved"  # the number is taken, the files are being made
         ISSUED = "issued"
+        # The files could not be made after the number was taken and a later number was taken meanwhile: the number
+        # stays, recorded with why, so the series has no silent gap (service.py `_fail`).
+        FAILED = "failed"
 
     round = models.ForeignKey("catalogue.Round", on_delete=models.PROTECT, related_name="issued_reports")
     version = models.PositiveIntegerField()
@@ -42,6 +45,13 @@ class IssuedReport(models.Model):
     files = models.JSONField(default=list, help_text='[{"name", "format", "sha256", "bytes"}]')
     snapshot = models.JSONField(default=list, help_text="the round's exported rows the report was made from")
     certificate = models.TextField(blank=True, default="", help_text="PEM of the certificate the PDF was signed with")
+    statements = models.JSONField(
+        default=list, blank=True, help_text='the sentences the report printed: [{"section", "text"}] (findings, lists)'
+    )
+    missing_units = models.JSONField(default=list, blank=True, help_text="units that had not reported when issued")
+    error = models.TextField(blank=True, default="", help_text="why the files could not be made (state failed)")
+
+    RECORDS = (State.ISSUED, State.FAILED)  # never changed nor deleted once stored
 
     class Meta:
         ordering = ["round__code", "version"]
@@ -54,11 +64,11 @@ class IssuedReport(models.Model):
         return f"{self.number} ({self.round_id} v{self.version})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and IssuedReport.objects.filter(pk=self.pk, state=self.State.ISSUED).exists():
+        if self.pk is not None and IssuedReport.objects.filter(pk=self.pk, state__in=self.RECORDS).exists():
             raise Immutable(f"issued version {self} is a record and cannot be changed")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        if self.state == self.State.ISSUED:
+        if self.state in self.RECORDS:
             raise Immutable(f"issued version {self} is a record and cannot be deleted")
         return super().delete(*args, **kwargs)

@@ -1,10 +1,13 @@
-"""Issue a round's report: take the next number of its series and year, make the files into a folder of their own,
-sign the PDF, and record the version with each file's sha256 and the figures it was made from.
+"""Issue a round's report: check it may be issued, take the next number of its series and year, make the files
+into a folder of their own, sign the PDF, and record the version with each file's sha256 and what it was made from.
+Every way in (the command, the round's page, the API through its job) issues through `issue` here.
 
 The number is taken in the one write path's way (intake/locks.py): a short write transaction that holds the
 series' lock (PostgreSQL: an advisory lock per series and year; SQLite: the IMMEDIATE transaction), retried when
 another issue holds it or took the same number first (the unique constraint). The files are made outside that
-transaction: the version stays "reserved" meanwhile, and a failure removes it and its folder."""
+transaction: the version stays "reserved" meanwhile. When they cannot be made, the number is given back if no later
+number was taken meanwhile (the next issue takes it again); otherwise it stays, recorded as failed with why, so the
+series never has a silent gap."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import shutil
 import tempfile
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,9 +31,11 @@ from dxmonitor.issuing.hashing import sha256_of
 from dxmonitor.issuing.issuer import place_of, series_of, signer_of
 from dxmonitor.issuing.models import IssuedReport
 from dxmonitor.issuing.numbering import format_number, next_sequence
-from dxmonitor.reports.export import export_rows
+from dxmonitor.issuing.snapshot import figures_of, statements_of
+from dxmonitor.publishing.jobs import REASON_MAX_LENGTH, Refusal
+from dxmonitor.publishing.readiness import first_names, missing_units
 from dxmonitor.reports.files import report_path
-from dxmonitor.reports.generate import generate, round_context
+from dxmonitor.reports.generate import ReportError, generate
 
 FORMATS = ("docx", "html", "pdf")
 ATTEMPTS = 8
@@ -54,30 +60,67 @@ def folder_of(record: IssuedReport) -> Path:
     return Path(settings.REPORTS_DIR) / record.folder
 
 
+def incomplete_refusal(round_: Round, missing: list[str]) -> Refusal:
+    names, more = first_names(missing)
+    listed = ", ".join(names)
+    return Refusal(
+        "reason",
+        f"Kỳ {round_.code} chưa đủ số liệu: {len(missing)} đơn vị chưa nộp ({listed}"
+        f"{f' và {more} đơn vị khác' if more else ''}). Muốn vẫn ban hành, hãy ghi lý do (được lưu cùng phiên bản)",
+        f"Round {round_.code} is incomplete: {len(missing)} unit(s) have not submitted ({listed}"
+        f"{f' and {more} more' if more else ''}). To issue it anyway, give a reason (kept with the version)",
+    )
+
+
+def check_issue(round_: Round, formats: tuple[str, ...], reason: str) -> list[str]:
+    """Refuse (Refusal, SigningError) an issue that may not start; return the units missing (empty: complete)."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if not formats or unknown:
+        raise Refusal(
+            "formats",
+            f"Định dạng không hỗ trợ: {', '.join(unknown) or '(trống)'}; chọn trong docx, html, pdf",
+            f"Unsupported format(s): {', '.join(unknown) or '(none)'}; choose among docx, html, pdf",
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise Refusal(
+            "reason",
+            f"Lý do dài quá {REASON_MAX_LENGTH} ký tự",
+            f"The reason is longer than {REASON_MAX_LENGTH} characters",
+        )
+    if "pdf" in formats:
+        signing.require_configured()
+    missing = missing_units(round_)
+    if missing and not reason.strip():
+        raise incomplete_refusal(round_, missing)
+    return missing
+
+
 def issue(
     round_: Round,
     issued_by: str,
     reason: str = "",
     formats: tuple[str, ...] = FORMATS,
     on: date | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> IssuedReport:
-    """Issue the round's report now: a new numbered version (replacing the latest issued one) with its files."""
+    """Issue the round's report now: a new numbered version (replacing the latest issued one) with its files.
+    Refusal when the round is incomplete and no reason is given; `on_step` is told each step, for a job's progress."""
+    missing = check_issue(round_, formats, reason)
     credentials = signing.require_configured() if "pdf" in formats else None
     certificate = signing.certificate_pem(credentials) if credentials else ""
     day = on or timezone.localdate()
-    snapshot = export_rows(round_context(round_, round_.effective_baseline()))
-    record = _reserve(round_, day, issued_by, reason, snapshot, certificate)
+    step = on_step or (lambda _: None)
+    step("build")
+    figures, statements = figures_of(round_), statements_of(round_)
+    record = _reserve(round_, day, issued_by, reason.strip(), figures, certificate, statements, missing)
     folder = folder_of(record)
     try:
         folder.mkdir(parents=True, exist_ok=False)
-    except FileExistsError:
-        record.delete()
-        raise
-    try:
-        files = _make_files(record, formats, folder, credentials)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        record.delete()
+        files = _make_files(record, formats, folder, credentials, step)
+    except BaseException as exc:
+        if not isinstance(exc, FileExistsError):
+            shutil.rmtree(folder, ignore_errors=True)
+        _fail(record, exc)
         raise
     record.files = [vars(f) for f in files]
     record.state = IssuedReport.State.ISSUED
@@ -85,8 +128,29 @@ def issue(
     return record
 
 
+def _fail(record: IssuedReport, exc: BaseException) -> None:
+    """Give the number back when no later one was taken since; else keep it, recorded as failed and why."""
+    why = f"{exc.vi} / {exc.en}" if isinstance(exc, ReportError | signing.SigningError) else repr(exc)
+    with write_transaction():
+        _hold_series(record.series, record.year)
+        later = IssuedReport.objects.filter(series=record.series, year=record.year, sequence__gt=record.sequence)
+        newer = IssuedReport.objects.filter(round=record.round_id, version__gt=record.version)
+        if not later.exists() and not newer.exists():
+            record.delete()
+            return
+        IssuedReport.objects.filter(pk=record.pk).update(state=IssuedReport.State.FAILED, error=why[:4000])
+        record.state, record.error = IssuedReport.State.FAILED, why[:4000]
+
+
 def _reserve(
-    round_: Round, day: date, issued_by: str, reason: str, snapshot: list[dict[str, str]], certificate: str
+    round_: Round,
+    day: date,
+    issued_by: str,
+    reason: str,
+    snapshot: list[dict[str, str]],
+    certificate: str,
+    statements: list[dict[str, str]] | None = None,
+    missing_units: list[str] | None = None,
 ) -> IssuedReport:
     series = series_of(round_)
     for attempt in range(ATTEMPTS):
@@ -113,6 +177,8 @@ def _reserve(
                     replaces=replaces,
                     folder=f"issued/{round_.code}/v{version}",
                     snapshot=snapshot,
+                    statements=statements or [],
+                    missing_units=missing_units or [],
                     certificate=certificate,
                 )
         except (Busy, IntegrityError):
@@ -132,11 +198,16 @@ def _hold_series(series: str, year: int) -> None:
 
 
 def _make_files(
-    record: IssuedReport, formats: tuple[str, ...], folder: Path, credentials: signing.Credentials | None
+    record: IssuedReport,
+    formats: tuple[str, ...],
+    folder: Path,
+    credentials: signing.Credentials | None,
+    step: Callable[[str], None],
 ) -> list[IssueFile]:
     code = record.round.code
     with tempfile.TemporaryDirectory(prefix="dxmonitor-issue-") as scratch:
-        made = generate(code, list(formats), Path(scratch), number=record.number, issued_on=record.date)
+        made = generate(code, list(formats), Path(scratch), on_step=step, number=record.number, issued_on=record.date)
+        step("sign")
         for path in made:
             target = report_path(folder, code, path.suffix.lstrip("."))
             if path.suffix == ".pdf" and credentials is not None:

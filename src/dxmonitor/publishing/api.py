@@ -33,23 +33,32 @@ class FileOut(Schema):
     url: str
 
 
+class IssuedRef(Schema):
+    version: int
+    number: str = Field(description='e.g. "03/BC-STTTT"')
+    url: str = Field(description="the page of the round's issued versions")
+
+
 class JobOut(Schema):
     """Where a report job is."""
 
     id: int
-    kind: str
+    kind: Literal["report", "issue"]
     round: str
     state: Literal["queued", "running", "done", "failed"]
     progress: int = Field(ge=0, le=100)
-    step: str = Field(description="queued, build, docx, html, pdf, publish, done or failed")
+    step: str = Field(description="queued, build, docx, html, pdf, publish (a report) or sign (an issue), done, failed")
     step_text: str = Field(description="the step in the language asked for (Vietnamese by default)")
     formats: list[str]
-    files: list[FileOut] = Field(description="the files written, once the job is done")
+    files: list[FileOut] = Field(description="the files written (an issue: the issued version's), once done")
+    issued: IssuedRef | None = Field(description="an issue job's version, once issued")
     error_vi: str
     error_en: str
     requested_by: str
     incomplete_reason: str = Field(description="the reason given for issuing the report of an incomplete round")
+    reason: str = Field(description="an issue job's reason (a correction …), kept with the version")
     missing_units: list[str] = Field(description="the units that had not submitted when the report was asked for")
+    status_url: str = Field(description="the job's own address in the API: GET it to see where the job is")
     created_at: str
     started_at: str | None
     finished_at: str | None

@@ -14,6 +14,7 @@ STEPS = {
     "docx": gettext_noop("Đang ghi tệp DOCX"),
     "html": gettext_noop("Đang ghi tệp HTML"),
     "pdf": gettext_noop("Đang chuyển sang PDF (LibreOffice)"),
+    "sign": gettext_noop("Đang ký số và lưu bản ban hành"),
     "publish": gettext_noop("Đang đưa tệp vào thư mục báo cáo"),
     "done": gettext_noop("Đã xong"),
     "failed": gettext_noop("Không lập được báo cáo"),
@@ -34,7 +35,11 @@ class Job(models.Model):
         API = "api", "api"
         CLI = "cli", "cli"
 
-    kind = models.CharField(max_length=16, default="report", choices=[("report", "report")])
+    class Kind(models.TextChoices):
+        REPORT = "report", gettext_noop("Lập báo cáo")
+        ISSUE = "issue", gettext_noop("Ban hành báo cáo")  # a numbered, signed version (issuing/jobs.py)
+
+    kind = models.CharField(max_length=16, default=Kind.REPORT, choices=Kind.choices)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="jobs")
     requested_by = models.CharField(max_length=150)
     via = models.CharField(max_length=8, choices=Via.choices)
@@ -42,6 +47,10 @@ class Job(models.Model):
     # Set when the round was incomplete at the request: the units then missing, and the reason the admin gave.
     missing_units = models.JSONField(default=list, blank=True)
     incomplete_reason = models.TextField(blank=True, default="")
+    reason = models.TextField(blank=True, default="", help_text="an issue's reason (a correction …), kept with it")
+    result = models.JSONField(
+        default=dict, blank=True, help_text='an issue\'s version: {"version", "number", "files": [{"name", …}]}'
+    )
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=16, default="queued")

@@ -23,7 +23,7 @@ def report_panel(context: template.Context) -> dict[str, Any]:
     principal: Principal | None = context.get("principal")
     round_ = Round.objects.filter(code=code).first()
     jobs = Job.objects.filter(round=round_).select_related("round") if round_ else Job.objects.none()
-    published = jobs.filter(state=Job.State.DONE).first()
+    published = jobs.filter(kind=Job.Kind.REPORT, state=Job.State.DONE).first()
     panel: dict[str, Any] = {
         "code": code,
         "files": data.get("report_files", []),

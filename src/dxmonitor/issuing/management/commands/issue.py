@@ -12,6 +12,7 @@ from dxmonitor.catalogue.rounds import round_argument
 from dxmonitor.intake.locks import Busy
 from dxmonitor.issuing.service import FORMATS, folder_of, issue
 from dxmonitor.issuing.signing import SigningError
+from dxmonitor.publishing.jobs import Refusal
 from dxmonitor.reports.generate import ReportError
 
 
@@ -20,7 +21,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--round", required=True, type=round_argument)
-        parser.add_argument("--reason", default="", help="lý do (đính chính …) / why (a correction …)")
+        parser.add_argument(
+            "--reason",
+            default="",
+            help="lý do (đính chính …; bắt buộc khi kỳ chưa đủ số liệu) / why (a correction; required if incomplete)",
+        )
         parser.add_argument("--user", default=None, help="người ban hành (quản trị) / issuing user (an admin)")
         parser.add_argument("--format", default=",".join(FORMATS), help="docx,html,pdf")
         parser.add_argument("--date", default=None, help="ngày ban hành YYYY-MM-DD (mặc định hôm nay) / issue date")
@@ -44,6 +49,9 @@ class Command(BaseCommand):
             raise CommandError(f"Ngày không hợp lệ / invalid date: {options['date']}") from exc
         try:
             record = issue(round_, principal.name, options["reason"], formats, day)
+        except Refusal as refusal:
+            hint = ' (--reason "…")' if refusal.field == "reason" else ""
+            raise CommandError(f"{refusal.vi}{hint} / {refusal.en}{hint}") from refusal
         except (ReportError, SigningError) as exc:
             raise CommandError(f"{exc.vi} / {exc.en}") from exc
         except Busy as exc:
@@ -52,6 +60,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đã ban hành / issued {record.number} ngày / dated {record.date:%d/%m/%Y} v{record.version}{replaced}"
         )
+        if record.missing_units:
+            self.stdout.write(
+                f"Ban hành khi {len(record.missing_units)} đơn vị chưa nộp, lý do / issued with "
+                f"{len(record.missing_units)} unit(s) not reported, reason: {record.reason}"
+            )
         folder = folder_of(record)
         for entry in record.files:
             self.stdout.write(f"{folder / entry['name']}  sha256 {entry['sha256']}")

@@ -10,8 +10,8 @@ from dxmonitor.catalogue.models import Round
 from dxmonitor.catalogue.rounds import round_argument
 from dxmonitor.issuing.diff import diff_rows
 from dxmonitor.issuing.models import IssuedReport
-from dxmonitor.reports.export import export_rows
-from dxmonitor.reports.generate import round_context
+from dxmonitor.issuing.snapshot import figures_of
+from dxmonitor.publishing.readiness import first_names
 
 
 class Command(BaseCommand):
@@ -33,15 +33,28 @@ class Command(BaseCommand):
         round_ = Round.objects.filter(code=code).first()
         if round_ is None:
             raise CommandError(f"Không có kỳ báo cáo '{code}' / no round '{code}'")
-        versions = IssuedReport.objects.filter(round=round_, state=IssuedReport.State.ISSUED).select_related("replaces")
-        if not versions:
+        listed = IssuedReport.objects.filter(round=round_)
+        versions = listed.filter(state=IssuedReport.State.ISSUED).select_related("replaces")
+        if not listed:
             self.stdout.write(f"Kỳ {code} chưa ban hành báo cáo / round {code} has no issued report")
             return
         if options["compare"]:
             self._compare(round_, {str(r.version): r for r in versions}, *options["compare"])
             return
-        for record in versions:
+        for record in listed.select_related("replaces"):
             at = timezone.localtime(record.issued_at).strftime("%d/%m/%Y %H:%M")
+            if record.state == IssuedReport.State.RESERVED:  # being made now, or its process died: never silent
+                self.stdout.write(
+                    f"v{record.version} {record.number} đang lập tệp / files being made (từ / since {at}, "
+                    f"bởi / by {record.issued_by})"
+                )
+                continue
+            if record.state == IssuedReport.State.FAILED:
+                self.stdout.write(
+                    f"v{record.version} {record.number} KHÔNG ban hành được / NOT issued (lúc / at {at}, "
+                    f"bởi / by {record.issued_by}): {record.error}"
+                )
+                continue
             replaced = f" thay thế / replaces v{record.replaces.version}" if record.replaces else ""
             self.stdout.write(
                 f"v{record.version} {record.number} ngày / dated {record.date:%d/%m/%Y} "
@@ -50,13 +63,20 @@ class Command(BaseCommand):
             )
             if record.reason:
                 self.stdout.write(f"  lý do / reason: {record.reason}")
+            if record.missing_units:
+                names, more = first_names(record.missing_units)
+                listed_names = ", ".join(names) + (f" +{more}" if more else "")
+                self.stdout.write(
+                    f"  chưa đủ số liệu / incomplete: {len(record.missing_units)} đơn vị chưa nộp / unit(s) not "
+                    f"reported ({listed_names})"
+                )
             for entry in record.files:
                 self.stdout.write(f"  {entry['name']} sha256 {entry['sha256']}")
 
     def _compare(self, round_: Round, versions: dict[str, IssuedReport], first: str, second: str) -> None:
         def rows_of(name: str) -> list[dict[str, str]]:
             if name == "now":
-                return export_rows(round_context(round_, round_.effective_baseline()))
+                return figures_of(round_)
             record = versions.get(name.lstrip("v"))
             if record is None:
                 raise CommandError(

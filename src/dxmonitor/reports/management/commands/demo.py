@@ -13,11 +13,15 @@ from rich.progress import Progress
 from dxmonitor.accounts.models import Membership
 from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue.current import get_catalogue
-from dxmonitor.catalogue.models import Unit
-from dxmonitor.demo.loading import demo_rounds, load_demo_sections, mark_issued, open_demo_round
+from dxmonitor.catalogue.models import Round, Unit
+from dxmonitor.demo.loading import DemoRound, demo_rounds, load_demo_sections, mark_issued, open_demo_round
 from dxmonitor.intake.models import Source
 from dxmonitor.intake.service import Writer, read_files, write
-from dxmonitor.reports.generate import ReportError, generate
+from dxmonitor.issuing.demo_certificate import ensure_demo_signing
+from dxmonitor.issuing.models import IssuedReport
+from dxmonitor.issuing.service import FORMATS, issue
+from dxmonitor.publishing.readiness import missing_units
+from dxmonitor.reports.generate import ReportError, generate, issuer_of
 
 DEMO_PASSWORD = "demo-dxmonitor-2022"
 DEMO_WRITER = Writer(Principal("demo", Role.ADMIN, None), Source.FILE)
@@ -27,6 +31,11 @@ DEMO_ACCOUNTS = [
     ("locninh", "reporter", "BP.LOC_NINH"),
     ("bandieuhanh", "viewer", None),
 ]
+
+DEMO_REASON = (
+    "Bản trình diễn: số liệu chép từ báo cáo đã ban hành, không phải mọi đơn vị nộp qua dxmonitor / "
+    "demo: figures transcribed from the issued report, not every unit submitted through dxmonitor"
+)
 
 # A local domain: nothing leaves the machine, and the console e-mail backend (the default) prints the mail.
 DEMO_MAIL_DOMAIN = "dxmonitor.localhost"
@@ -59,11 +68,30 @@ class Command(BaseCommand):
             User.objects.filter(username=name, email="").update(email=demo_email(name))
             self.stdout.write(f"  {name:<12} {role}{' ' + unit if unit else ''} <{demo_email(name)}>")
 
+    def _issue(self, demo: DemoRound) -> str:
+        """Issue the demo round once, on the day its real report was issued (so Số 01 and 02 come out as the
+        seeds'), its PDF signed; without LibreOffice, its DOCX and HTML only. What happened, in one line."""
+        round_ = Round.objects.get(code=demo.code)
+        done = IssuedReport.objects.filter(round=round_, state=IssuedReport.State.ISSUED).first()
+        if done is not None:
+            return f"Kỳ {demo.code} đã ban hành số {done.number} / round {demo.code} already issued as {done.number}"
+        reason = DEMO_REASON if missing_units(round_) else ""
+        try:
+            record = issue(round_, "demo", reason, FORMATS, demo.report_date)
+        except ReportError as exc:  # no LibreOffice: the number is given back, and taken again without the PDF
+            record = issue(round_, "demo", reason, ("docx", "html"), demo.report_date)
+            return (
+                f"Kỳ {demo.code}: đã ban hành số {record.number}, không có PDF ({exc.vi}) / "
+                f"issued as {record.number}, no PDF ({exc.en})"
+            )
+        signed = " (PDF đã ký số / PDF signed)" if "pdf" in {f["format"] for f in record.files} else ""
+        return f"Kỳ {demo.code}: đã ban hành số {record.number}{signed} / round {demo.code} issued as {record.number}"
+
     def handle(self, *args: Any, **options: Any) -> None:
         out: Path = options["out"] or settings.REPORTS_DIR
         rounds = demo_rounds()
         with Progress(transient=False) as progress:
-            task = progress.add_task("Demo", total=len(rounds) + 3)
+            task = progress.add_task("Demo", total=2 * len(rounds) + 3)
             progress.update(task, description="Khởi tạo CSDL / init")
             call_command("init", stdout=self.stdout)
             progress.advance(task)
@@ -92,6 +120,16 @@ class Command(BaseCommand):
             except ReportError as exc:
                 progress.console.print(f"[yellow]Không xuất được PDF: {exc.vi} / no PDF: {exc.en}[/yellow]")
             progress.advance(task)
+            latest_round = Round.objects.get(code=latest)
+            issuer = issuer_of(latest_round)
+            signing = ensure_demo_signing(issuer.signer_name, issuer.agency_name or issuer.agency)
+            said = signing.lines()
+            for demo in rounds:
+                progress.update(task, description=f"Ban hành / issue {demo.code}")
+                said.append(self._issue(demo))
+                progress.advance(task)
+        for line in said:
+            self.stdout.write(line)
         for path in written:
             self.stdout.write(f"  {path}")
         self._demo_accounts()
