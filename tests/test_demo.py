@@ -12,6 +12,7 @@ from django.http import Http404
 from django.test import Client, RequestFactory
 from pytest_django.fixtures import Settings
 
+from docx_text import docx_text
 from dxmonitor.accounts.models import Membership
 from dxmonitor.catalogue.models import Round
 from dxmonitor.intake.models import Value
@@ -91,6 +92,10 @@ def test_the_demo_writes_the_june_report_in_three_formats_and_issues_both_rounds
     check = check_signature(pdf, [june.certificate])
     assert (check.valid, check.signer.startswith("Common Name: ")) == (True, True), check
     assert "DEMO" in check.signer
+    # The seeds print the signer's title and no name: the demo's made-up one is under the signature and in the
+    # certificate that signs.
+    assert "GIÁM ĐỐC ¶ \u200b ¶ Trần Văn Mẫu |" in docx_text(docx_file)
+    assert "Trần Văn Mẫu" in check.signer and june.signer == "GIÁM ĐỐC Trần Văn Mẫu"
     assert sha256_of(pdf) == next(f["sha256"] for f in june.files if f["format"] == "pdf")
 
 

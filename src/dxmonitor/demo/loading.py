@@ -24,11 +24,15 @@ class DemoRound:
     file: Path
     report_number: str
     report_date: date
+    signer_name: str = ""  # the seeds print no signer's name: the demo's is made up, and says so
 
 
 def demo_rounds() -> list[DemoRound]:
     spec = yaml.safe_load((DEMO_DIR / "rounds.yaml").read_text(encoding="utf-8"))
-    return [DemoRound(r["code"], DEMO_DIR / r["file"], r["report_number"], r["report_date"]) for r in spec["rounds"]]
+    return [
+        DemoRound(r["code"], DEMO_DIR / r["file"], r["report_number"], r["report_date"], r.get("signer_name", ""))
+        for r in spec["rounds"]
+    ]
 
 
 def open_demo_round(demo: DemoRound, plan: ImportPlan, by: str = "demo") -> Round:
@@ -51,6 +55,18 @@ def mark_issued(demo: DemoRound) -> None:
     round_ = Round.objects.get(code=demo.code)
     round_.report_number, round_.report_date = demo.report_number, demo.report_date
     round_.save(update_fields=["report_number", "report_date"])
+
+
+def name_the_signer(demo: DemoRound) -> str:
+    """Give the round the demo's signer's name unless one was set (an admin may have set it on the round's page);
+    return the name it now has."""
+    from dxmonitor.catalogue.models import Round
+
+    round_ = Round.objects.get(code=demo.code)
+    if not round_.issuer_signer_name and demo.signer_name:
+        round_.issuer_signer_name = demo.signer_name
+        round_.save(update_fields=["issuer_signer_name"])
+    return round_.issuer_signer_name
 
 
 def demo_sections(code: str) -> Path:

@@ -14,7 +14,14 @@ from dxmonitor.accounts.models import Membership
 from dxmonitor.accounts.scope import Principal, Role
 from dxmonitor.catalogue.current import get_catalogue
 from dxmonitor.catalogue.models import Round, Unit
-from dxmonitor.demo.loading import DemoRound, demo_rounds, load_demo_sections, mark_issued, open_demo_round
+from dxmonitor.demo.loading import (
+    DemoRound,
+    demo_rounds,
+    load_demo_sections,
+    mark_issued,
+    name_the_signer,
+    open_demo_round,
+)
 from dxmonitor.intake.models import Source
 from dxmonitor.intake.service import Writer, read_files, write
 from dxmonitor.issuing.demo_certificate import ensure_demo_signing
@@ -103,11 +110,13 @@ class Command(BaseCommand):
                 if result.summary is None:
                     raise CommandError("\n".join(str(p) for p in plan.errors))
                 mark_issued(demo)
+                signer = name_the_signer(demo)
                 problems = load_demo_sections(demo)
                 if problems:
                     raise CommandError("\n".join(str(p) for p in problems))
                 progress.console.print(
-                    f"Kỳ {demo.code}: {result.summary.line()}, {len(plan.warnings)} cảnh báo / warnings"
+                    f"Kỳ {demo.code}: {result.summary.line()}, {len(plan.warnings)} cảnh báo / warnings; người ký "
+                    f"(tên mẫu của bản chạy thử) / signer (the demo's made-up name): {signer}"
                 )
                 progress.advance(task)
             latest = rounds[-1].code
