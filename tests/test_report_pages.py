@@ -9,11 +9,13 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from dxmonitor.demo.loading import demo_sections
+from dxmonitor.catalogue.models import Round
+from dxmonitor.demo.loading import demo_rounds, demo_sections, name_the_signer
 from dxmonitor.reports.docx_front import heading_text
 from dxmonitor.reports.generate import build_document, generate
 from dxmonitor.reports.model import Document
@@ -36,12 +38,19 @@ def pages_text(pdf: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def june(
     django_db_setup: None, django_db_blocker: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Document, Path]:
+) -> Iterator[tuple[Document, Path]]:
+    """The report as `dxmonitor demo` makes it: the written sections, and the demo's signer named (given back
+    after: the session's database is other tests' too)."""
     folder = tmp_path_factory.mktemp("pages")
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        doc = build_document("2022-06", sections_dir=demo_sections("2022-06"))
-        [pdf] = generate("2022-06", ["pdf"], folder, sections_dir=demo_sections("2022-06"))
-    return doc, pdf
+        demo = next(d for d in demo_rounds() if d.code == "2022-06")
+        name_the_signer(demo)
+        try:
+            doc = build_document("2022-06", sections_dir=demo_sections("2022-06"))
+            [pdf] = generate("2022-06", ["pdf"], folder, sections_dir=demo_sections("2022-06"))
+        finally:
+            Round.objects.filter(code="2022-06").update(issuer_signer_name="")
+    yield doc, pdf
 
 
 def test_every_font_of_the_pdf_is_embedded(june: tuple[Document, Path]) -> None:
@@ -70,7 +79,7 @@ def test_the_pdf_reads_as_the_bulletin_in_vietnamese(june: tuple[Document, Path]
         assert entry is not None, f"{title!r} is not in the contents"
         assert title in pages[int(entry[1]) - 1], f"{title!r} is not on page {entry[1]}"
     last = pages[-1]
-    assert "Nơi nhận:" in last and "GIÁM ĐỐC" in last and "kính báo cáo./." in last
+    assert "Nơi nhận:" in last and "GIÁM ĐỐC" in last and "Trần Văn Mẫu" in last and "kính báo cáo./." in last
 
 
 def test_one_image_per_section_is_kept_to_be_looked_at(june: tuple[Document, Path]) -> None:
