@@ -32,12 +32,16 @@ from dxmonitor.issuing.issuer import place_of, series_of, signer_of
 from dxmonitor.issuing.models import IssuedReport
 from dxmonitor.issuing.numbering import format_number, next_sequence
 from dxmonitor.issuing.snapshot import figures_of, statements_of
-from dxmonitor.publishing.jobs import REASON_MAX_LENGTH, Refusal
-from dxmonitor.publishing.readiness import first_names, missing_units
+from dxmonitor.publishing.jobs import check_formats_and_reason, incomplete_refusal
+from dxmonitor.publishing.readiness import missing_units
 from dxmonitor.reports.files import report_path
 from dxmonitor.reports.generate import ReportError, generate
 
 FORMATS = ("docx", "html", "pdf")
+TO_ISSUE = (
+    "ban hành, hãy ghi lý do (được lưu cùng phiên bản)",
+    "issue it anyway, give a reason (kept with the version)",
+)
 ATTEMPTS = 8
 # The advisory lock class of report numbers; the write path's locks use (round id, unit id), round ids being > 0.
 NUMBER_LOCK = -11
@@ -60,38 +64,14 @@ def folder_of(record: IssuedReport) -> Path:
     return Path(settings.REPORTS_DIR) / record.folder
 
 
-def incomplete_refusal(round_: Round, missing: list[str]) -> Refusal:
-    names, more = first_names(missing)
-    listed = ", ".join(names)
-    return Refusal(
-        "reason",
-        f"Kỳ {round_.code} chưa đủ số liệu: {len(missing)} đơn vị chưa nộp ({listed}"
-        f"{f' và {more} đơn vị khác' if more else ''}). Muốn vẫn ban hành, hãy ghi lý do (được lưu cùng phiên bản)",
-        f"Round {round_.code} is incomplete: {len(missing)} unit(s) have not submitted ({listed}"
-        f"{f' and {more} more' if more else ''}). To issue it anyway, give a reason (kept with the version)",
-    )
-
-
 def check_issue(round_: Round, formats: tuple[str, ...], reason: str) -> list[str]:
     """Refuse (Refusal, SigningError) an issue that may not start; return the units missing (empty: complete)."""
-    unknown = [f for f in formats if f not in FORMATS]
-    if not formats or unknown:
-        raise Refusal(
-            "formats",
-            f"Định dạng không hỗ trợ: {', '.join(unknown) or '(trống)'}; chọn trong docx, html, pdf",
-            f"Unsupported format(s): {', '.join(unknown) or '(none)'}; choose among docx, html, pdf",
-        )
-    if len(reason) > REASON_MAX_LENGTH:
-        raise Refusal(
-            "reason",
-            f"Lý do dài quá {REASON_MAX_LENGTH} ký tự",
-            f"The reason is longer than {REASON_MAX_LENGTH} characters",
-        )
+    check_formats_and_reason(formats, reason, "reason")
     if "pdf" in formats:
         signing.require_configured()
     missing = missing_units(round_)
     if missing and not reason.strip():
-        raise incomplete_refusal(round_, missing)
+        raise incomplete_refusal(round_, missing, "reason", TO_ISSUE)
     return missing
 
 

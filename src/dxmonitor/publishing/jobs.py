@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -33,16 +34,42 @@ class Refusal(Exception):
         return f"{self.vi} / {self.en}"
 
 
-def incomplete_refusal(round_: Round, missing: list[str]) -> Refusal:
+TO_REPORT = ("lập báo cáo, hãy xác nhận và ghi lý do", "issue the report anyway, confirm and give a reason")
+
+
+def incomplete_refusal(
+    round_: Round,
+    missing: list[str],
+    field: str = "incomplete_reason",
+    to_do: tuple[str, str] = TO_REPORT,
+) -> Refusal:
+    """An incomplete round without a reason: the units missing (the first few), and what to do (`to_do`, vi and en)."""
     names, more = first_names(missing)
     listed = ", ".join(names)
     return Refusal(
-        "incomplete_reason",
+        field,
         f"Kỳ {round_.code} chưa đủ số liệu: {len(missing)} đơn vị chưa nộp ({listed}"
-        f"{f' và {more} đơn vị khác' if more else ''}). Muốn vẫn lập báo cáo, hãy xác nhận và ghi lý do",
+        f"{f' và {more} đơn vị khác' if more else ''}). Muốn vẫn {to_do[0]}",
         f"Round {round_.code} is incomplete: {len(missing)} unit(s) have not submitted ({listed}"
-        f"{f' and {more} more' if more else ''}). To issue the report anyway, confirm and give a reason",
+        f"{f' and {more} more' if more else ''}). To {to_do[1]}",
     )
+
+
+def check_formats_and_reason(formats: Sequence[str], reason: str, reason_field: str) -> None:
+    """Refuse formats dxmonitor does not write, and a reason longer than a job keeps."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if not formats or unknown:
+        raise Refusal(
+            "formats",
+            f"Định dạng không hỗ trợ: {', '.join(unknown) or '(trống)'}; chọn trong docx, html, pdf",
+            f"Unsupported format(s): {', '.join(unknown) or '(none)'}; choose among docx, html, pdf",
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise Refusal(
+            reason_field,
+            f"Lý do dài quá {REASON_MAX_LENGTH} ký tự",
+            f"The reason is longer than {REASON_MAX_LENGTH} characters",
+        )
 
 
 def running_job(round_: Round) -> Job | None:
@@ -57,19 +84,7 @@ def running_job(round_: Round) -> Job | None:
 
 def check_request(round_: Round, formats: list[str], reason: str) -> list[str]:
     """Refuse a request that cannot start; return the units missing (empty for a complete round)."""
-    unknown = [f for f in formats if f not in FORMATS]
-    if not formats or unknown:
-        raise Refusal(
-            "formats",
-            f"Định dạng không hỗ trợ: {', '.join(unknown) or '(trống)'}; chọn trong docx, html, pdf",
-            f"Unsupported format(s): {', '.join(unknown) or '(none)'}; choose among docx, html, pdf",
-        )
-    if len(reason) > REASON_MAX_LENGTH:
-        raise Refusal(
-            "incomplete_reason",
-            f"Lý do dài quá {REASON_MAX_LENGTH} ký tự",
-            f"The reason is longer than {REASON_MAX_LENGTH} characters",
-        )
+    check_formats_and_reason(formats, reason, "incomplete_reason")
     busy = running_job(round_)
     if busy is not None:
         raise Refusal(
