@@ -39,13 +39,15 @@ PAGES = {
     "history": f"/values/history?round={JUNE}&unit=BP.DONG_PHU&indicator=dvc.online_service_rate",
     "issued": f"/rounds/{JUNE}/issued",
     "changes": f"/rounds/{JUNE}/issued/changes",
+    "report": f"/rounds/{JUNE}/issued/v1/bao-cao-{JUNE}.html",  # the issued report itself, as a phone shows it
 }
 WRITERS = {
     "upload": "/upload/",
     "entry": f"/rounds/{JUNE}/entry/dvc_rates/BP.DONG_PHU",
 }
+OFFICE = {"sections": f"/rounds/{JUNE}/sections/"}  # the admin writes the report's sections
 PERSONAS = {
-    "quantri": {**PAGES, **WRITERS},
+    "quantri": {**PAGES, **WRITERS, **OFFICE},
     "dongphu": {**PAGES, **WRITERS},
     "locninh": {k: v for k, v in PAGES.items() if k not in ("unit", "history")},  # Đồng Phú's are closed to Lộc Ninh
     "bandieuhanh": PAGES,
