@@ -3,7 +3,7 @@ tests (tests/test_concurrency.py). It is not a test itself: each run prints one 
 
     python tests/race_worker.py write --via cli|api|form --unit CODE --values 1,2,3 [--key KEY]
     python tests/race_worker.py bulk --items N --base B [--signal FILE]   # one API write of N items, as an admin
-    python tests/race_worker.py approve --dataset CODE --unit CODE [--signal FILE] [--delay SECONDS]
+    python tests/race_worker.py approve --dataset CODE --unit CODE [--signal FILE] [--delay SECONDS | --when-locked]
     python tests/race_worker.py reset --dataset CODE --unit CODE    # reopened if approved, then submitted
     python tests/race_worker.py figures --dataset CODE --unit CODE  # the unit's figures of the dataset
 
@@ -114,6 +114,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=5000)
     parser.add_argument("--base", type=int, default=1)
     parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--when-locked", action="store_true", help="approve: once the write holds the unit's lock")
     parser.add_argument("--signal", default="", help="bulk: a file made just before sending; approve: waited for")
     args = parser.parse_args()
     setup()
@@ -125,13 +126,14 @@ def main() -> None:
                 say(event="write", via=args.via, value=value, result=result)
     elif args.action == "bulk":
         items = bulk_items(args.items, args.base)
+        admin = client_of("race_admin")  # signed in before the signal: the sign-in's own write is not the race's
         if args.signal:
             Path(args.signal).touch()
         started = time.time()
-        response = client_of("race_admin").post(f"/api/rounds/{ROUND}/values", items, content_type="application/json")
+        response = admin.post(f"/api/rounds/{ROUND}/values", items, content_type="application/json")
         say(event="bulk", status=response.status_code, started=started, ended=time.time(), body=response.json())
     else:
-        approve_or_reset(args.action, args.dataset, args.unit, args.delay, args.signal)
+        approve_or_reset(args.action, args.dataset, args.unit, args.delay, args.signal, args.when_locked)
 
 
 def figures_of(round_: Any, dataset: Any, unit: Any) -> list[tuple[str, str, str]]:
@@ -141,7 +143,35 @@ def figures_of(round_: Any, dataset: Any, unit: Any) -> list[tuple[str, str, str
     return sorted((v.indicator.code, v.window, str(v.value)) for v in found.select_related("indicator"))
 
 
-def approve_or_reset(action: str, dataset_code: str, unit_code: str, delay: float, signal: str) -> None:
+def write_lock_held(round_id: int, unit_id: int) -> bool:
+    """Whether another process holds the write lock of this unit in this round now (intake/locks.py): PostgreSQL's
+    advisory lock of (round, unit); SQLite's one write lock, which a BEGIN IMMEDIATE that may not wait cannot get."""
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND classid = %s AND objid = %s AND objsubid = 2",
+                [round_id, unit_id],
+            )
+            return bool(cursor.fetchone()[0])
+    probe = sqlite3.connect(connection.settings_dict["NAME"], timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
+
+
+def approve_or_reset(
+    action: str, dataset_code: str, unit_code: str, delay: float, signal: str, when_locked: bool = False
+) -> None:
     from dxmonitor.accounts.cli import command_line_principal
     from dxmonitor.catalogue.models import Dataset, Round, Unit
     from dxmonitor.intake.models import Submission
@@ -164,6 +194,9 @@ def approve_or_reset(action: str, dataset_code: str, unit_code: str, delay: floa
     while signal and not Path(signal).exists():  # the write is about to be sent: count the delay from there
         time.sleep(0.002)
     time.sleep(delay)
+    waited_since = time.time()
+    while when_locked and not write_lock_held(round_.id, unit.id) and time.time() - waited_since < 300:
+        time.sleep(0.001)
     started = time.time()
     approved = act(round_, dataset, unit, Action.APPROVE, admin)
     ended = time.time()

@@ -130,31 +130,16 @@ def test_a_large_write_racing_an_approval_never_changes_the_approved_figures(
 ) -> None:
     dataset, unit = APPROVED
     orders: list[str] = []
-    # How long the write takes on this machine now (a loaded CI machine is several times slower than a quiet one):
-    # the approvals below are sent between 0 and 1.3 times that after the write. The first goes at once, before the
-    # write takes its locks; then each delay halves the span where the approval has not yet landed inside the write
-    # (an approval before the write: later; after it: earlier), until one lands while the write holds its locks.
-    # Thirteen evenly spaced attempts made this the suite's slowest test, and could miss a short window.
-    [alone] = finish(start(scratch, "bulk", "--items", "5000", "--base", "500"))
-    assert alone["status"] == 200, alone
-    early, late = 0.0, 1.3 * (alone["ended"] - alone["started"])
-    delay = 0.0
-    for attempt in range(10):
+    # Each attempt either sends the approval at once, before the write takes its locks, or once the write holds the
+    # unit's lock (the approver watches for it: PostgreSQL's advisory lock, SQLite's write lock), until both orders
+    # were seen. Approvals sent after fixed delays needed thirteen attempts (the suite's slowest test) and could still
+    # miss the short time the write holds its locks on a loaded machine.
+    for attempt in range(8):
         signal = tmp_path / f"sent-{attempt}"
         assert finish(start(scratch, "reset", "--dataset", dataset, "--unit", unit))[0]["status"] == "submitted"
         bulk = start(scratch, "bulk", "--items", "5000", "--base", str(1000 * (attempt + 1)), "--signal", str(signal))
-        approver = start(
-            scratch,
-            "approve",
-            "--dataset",
-            dataset,
-            "--unit",
-            unit,
-            "--signal",
-            str(signal),
-            "--delay",
-            str(delay),
-        )
+        when = ["--when-locked"] if "approval waited for the write" not in orders and attempt % 2 else []
+        approver = start(scratch, "approve", "--dataset", dataset, "--unit", unit, "--signal", str(signal), *when)
         [written], [approval] = finish(bulk), finish(approver)
         [now] = finish(start(scratch, "figures", "--dataset", dataset, "--unit", unit))
 
@@ -168,11 +153,6 @@ def test_a_large_write_racing_an_approval_never_changes_the_approved_figures(
             orders.append("approval, then write")
         if {"approval, then write", "approval waited for the write"} <= set(orders):
             break
-        if orders[-1] == "approval, then write":
-            early = delay
-        else:
-            late = delay
-        delay = (early + late) / 2
     # Both sides of the race ran, and at least once the approval arrived while the write was under way.
     assert {"approval, then write", "approval waited for the write"} <= set(orders), orders
     audit_counts(scratch)
