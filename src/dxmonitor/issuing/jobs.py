@@ -14,6 +14,7 @@ from dxmonitor.issuing.service import FORMATS, check_issue, issue
 from dxmonitor.issuing.signing import SigningError
 from dxmonitor.publishing.jobs import Refusal, running_job
 from dxmonitor.publishing.models import Job
+from dxmonitor.publishing.run import fail_job, record_job
 from dxmonitor.reports.generate import ReportError
 
 log = logging.getLogger("dxmonitor.issuing")
@@ -59,7 +60,7 @@ def request_issue(round_: Round, formats: list[str], requested_by: str, via: str
         result = issue_report.enqueue(job.pk)
     except Exception:  # the queue's store cannot be reached (Redis down): the job says so instead of a 500
         log.exception("issue job %s could not be queued", job.pk)
-        _fail(
+        fail_job(
             job,
             "Không đưa được công việc vào hàng đợi; hãy báo quản trị kiểm tra hàng đợi (Redis)",
             "The job could not be queued; ask the administrator to check the task queue (Redis)",
@@ -68,16 +69,6 @@ def request_issue(round_: Round, formats: list[str], requested_by: str, via: str
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.refresh_from_db()
     return job
-
-
-def _record(job: Job, **fields: object) -> None:
-    Job.objects.filter(pk=job.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(job, name, value)
-
-
-def _fail(job: Job, vi: str, en: str) -> None:
-    _record(job, state=Job.State.FAILED, step="failed", error_vi=vi, error_en=en, finished_at=timezone.now())
 
 
 def result_of(record: IssuedReport) -> dict[str, object]:
@@ -104,31 +95,31 @@ def run_issue(job_id: int) -> Job:
     formats = list(job.formats)
 
     def on_step(step: str) -> None:
-        _record(job, step=step, progress=progress_at(step, formats))
+        record_job(job, step=step, progress=progress_at(step, formats))
 
     try:
-        record = issue(job.round, job.requested_by, job.reason, tuple(formats), on_step=on_step)
+        issued = issue(job.round, job.requested_by, job.reason, tuple(formats), on_step=on_step)
     except (ReportError, SigningError) as exc:
-        _fail(job, exc.vi, exc.en)
+        fail_job(job, exc.vi, exc.en)
     except Refusal as refusal:
-        _fail(job, refusal.vi, refusal.en)
+        fail_job(job, refusal.vi, refusal.en)
     except Busy as exc:
-        _fail(job, exc.vi, exc.en)
+        fail_job(job, exc.vi, exc.en)
     except Exception:
         log.exception("issue job %s of round %s failed", job.pk, job.round.code)
-        _fail(
+        fail_job(
             job,
             f"Lỗi không mong đợi khi ban hành báo cáo (công việc số {job.pk}); quản trị xem nhật ký máy chủ",
             f"Unexpected error while issuing the report (job {job.pk}); the administrator will find it in the log",
         )
     else:
-        _record(
+        record_job(
             job,
             state=Job.State.DONE,
             step="done",
             progress=100,
-            files=[f["name"] for f in record.files],
-            result=result_of(record),
+            files=[f["name"] for f in issued.files],
+            result=result_of(issued),
             finished_at=timezone.now(),
         )
     return job

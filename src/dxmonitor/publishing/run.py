@@ -27,7 +27,7 @@ def progress_at(step: str, formats: list[str]) -> int:
     return round(100 * done / total)
 
 
-def _record(job: Job, **fields: object) -> None:
+def record_job(job: Job, **fields: object) -> None:
     """Save these fields at once (the page polls them while the job runs)."""
     Job.objects.filter(pk=job.pk).update(**fields)
     for name, value in fields.items():
@@ -43,10 +43,10 @@ def run_report(job_id: int, out_dir: Path | None = None, **options: object) -> J
     folder = (out_dir or settings.REPORTS_DIR).resolve()
     staging = folder / ".staging" / f"job-{job.pk}"
     formats = list(job.formats)
-    _record(job, state=Job.State.RUNNING, started_at=timezone.now(), step="build", progress=0)
+    record_job(job, state=Job.State.RUNNING, started_at=timezone.now(), step="build", progress=0)
 
     def on_step(step: str) -> None:
-        _record(job, step=step, progress=progress_at(step, formats))
+        record_job(job, step=step, progress=progress_at(step, formats))
 
     try:
         shutil.rmtree(staging, ignore_errors=True)
@@ -54,7 +54,7 @@ def run_report(job_id: int, out_dir: Path | None = None, **options: object) -> J
         on_step("publish")
         for path in written:
             os.replace(path, folder / path.name)  # same folder tree: each file appears whole
-        _record(
+        record_job(
             job,
             state=Job.State.DONE,
             step="done",
@@ -63,10 +63,10 @@ def run_report(job_id: int, out_dir: Path | None = None, **options: object) -> J
             finished_at=timezone.now(),
         )
     except ReportError as exc:
-        _fail(job, exc.vi, exc.en)
+        fail_job(job, exc.vi, exc.en)
     except Exception:
         log.exception("report job %s of round %s failed", job.pk, job.round.code)
-        _fail(
+        fail_job(
             job,
             f"Lỗi không mong đợi khi lập báo cáo (công việc số {job.pk}); quản trị xem nhật ký máy chủ",
             f"Unexpected error while generating the report (job {job.pk}); the administrator will find it in the log",
@@ -76,5 +76,6 @@ def run_report(job_id: int, out_dir: Path | None = None, **options: object) -> J
     return job
 
 
-def _fail(job: Job, vi: str, en: str) -> None:
-    _record(job, state=Job.State.FAILED, step="failed", error_vi=vi, error_en=en, finished_at=timezone.now())
+def fail_job(job: Job, vi: str, en: str) -> None:
+    """The job ended failed, saying why in both languages."""
+    record_job(job, state=Job.State.FAILED, step="failed", error_vi=vi, error_en=en, finished_at=timezone.now())
