@@ -16,6 +16,7 @@ import pytest
 
 from dxmonitor.catalogue.models import Round
 from dxmonitor.demo.loading import demo_rounds, demo_sections, name_the_signer
+from dxmonitor.issuing.signing import signature_placement
 from dxmonitor.reports.docx_front import heading_text
 from dxmonitor.reports.generate import build_document, generate
 from dxmonitor.reports.model import Document
@@ -80,6 +81,27 @@ def test_the_pdf_reads_as_the_bulletin_in_vietnamese(june: tuple[Document, Path]
         assert title in pages[int(entry[1]) - 1], f"{title!r} is not on page {entry[1]}"
     last = pages[-1]
     assert "Nơi nhận:" in last and "GIÁM ĐỐC" in last and "Trần Văn Mẫu" in last and "kính báo cáo./." in last
+
+
+def words_of(pdf: Path, page: int) -> list[tuple[str, float, float]]:
+    """Each word of a page (from 1) with its top and bottom in PDF points from the page's foot, as PDF boxes are."""
+    xml = run("pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-")
+    height = float(re.findall(r'<page width="[\d.]+" height="([\d.]+)"', xml)[0])
+    found = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>', xml)
+    return [(unicodedata.normalize("NFC", w), height - float(lo), height - float(hi)) for lo, hi, w in found]
+
+
+def test_the_signature_s_box_lies_between_the_signer_s_title_and_name(june: tuple[Document, Path]) -> None:
+    _, pdf = june
+    placement = signature_placement(pdf)
+    assert placement is not None, "the PDF has no room marked for the signature"
+    _, bottom, _, top = placement.box
+    words = words_of(pdf, placement.page + 1)
+    title_foot = min(foot for word, _, foot in words if word in ("GIÁM", "ĐỐC"))
+    name_top = max(head for word, head, _ in words if word in ("Trần", "Văn", "Mẫu"))
+
+    assert title_foot >= top  # the box starts under the title
+    assert name_top <= bottom  # and ends above the name: the stamp never covers it
 
 
 def test_one_image_per_section_is_kept_to_be_looked_at(june: tuple[Document, Path]) -> None:

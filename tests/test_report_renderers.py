@@ -166,7 +166,7 @@ def test_it_closes_with_recipients_and_signature(docx_file: docx.document.Docume
     assert looks == [[(12, True, True)], [(11, False, False)], [(11, False, False)]]  # Nghị định 30, Phụ lục I
     room = signer.paragraphs[1]
     assert [b.get(qn("w:name")) for b in room._p.iter(qn("w:bookmarkStart"))] == ["ChuKySo"]
-    assert round(room.paragraph_format.line_spacing.mm) == 20  # as high as the signature's box
+    assert round(room.paragraph_format.space_after.mm) == 20  # room as high as the signature's box below the line
 
 
 def test_the_signature_goes_on_a_portrait_page_after_a_wide_table(tmp_path: Path) -> None:

@@ -227,7 +227,9 @@ def closing(out: DocxDocument, doc: Document) -> None:
     room = line(right, "", align=WD_ALIGN_PARAGRAPH.LEFT, before=4)
     box_width, box_height = SIGNATURE_BOX_MM
     room.paragraph_format.left_indent = Length(max(0, (CLOSING_WIDTHS[1] - CELL_PADDING - Mm(box_width)) // 2))
-    room.paragraph_format.line_spacing = Mm(box_height)  # an exact height: the box's
+    # The box's height as space after the marked line: LibreOffice does not give a line of only a zero-width space
+    # its exact height (the box covered the signer's name), but keeps the space after a paragraph.
+    room.paragraph_format.space_after = Mm(box_height)
     room.add_run("\u200b")  # LibreOffice drops the bookmark of a paragraph in a cell that holds only white space
     docx_xml.add_bookmark(room, SIGNATURE_ANCHOR, 0)
     line(right, issuer.signer_name, size=13, bold=True, before=8)
